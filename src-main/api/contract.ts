@@ -1,0 +1,16 @@
+import type { z } from 'zod';
+import { appMethods } from './schemas/app.js';
+
+/** The one API contract: every front door (IPC, HTTP, CLI) calls these methods and nothing else. */
+export const contract = {
+  ...appMethods,
+};
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.infer<Contract[M]['output']>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(contract, name);
+}

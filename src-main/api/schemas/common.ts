@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex sha256');
+
+/** An image given to a query: a file on disk, uploaded bytes (base64), or an image already in the catalog. */
+export const ImageRef = z.union([
+  z.object({ path: z.string().min(1).max(4096) }).strict(),
+  z
+    .object({ bytes: z.string().min(1).max(40_000_000), name: z.string().max(512).optional() })
+    .strict(),
+  z.object({ sha256: Sha256 }).strict(),
+]);
+export type ImageRef = z.infer<typeof ImageRef>;
+
+/** Progress of a long call, streamed to the UI (progress bar) and the CLI (stderr). */
+export const Progress = z.object({
+  phase: z.string(),
+  done: z.number(),
+  total: z.number().optional(),
+  cached: z.number().optional(),
+  failed: z.number().optional(),
+  ratePerSecond: z.number().optional(),
+  etaSeconds: z.number().optional(),
+  message: z.string().optional(),
+});
+export type Progress = z.infer<typeof Progress>;

@@ -1,0 +1,143 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { ApiError, reviveError } from '../api/errors.js';
+import type { Progress } from '../api/schemas/common.js';
+import { moduleEntry } from '../node-runtime.js';
+import type { FromBackend, ToBackend } from './protocol.js';
+
+export interface CallOptions {
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+  /** Re-send the call once after a backend crash: only for idempotent, resumable work such as imports. */
+  retryOnCrash?: boolean;
+}
+
+interface Pending {
+  method: string;
+  input: unknown;
+  options: CallOptions;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  retried: boolean;
+}
+
+export interface BackendClientOptions {
+  dbPath?: string;
+  /** Extra environment for the backend process (tests use it to inject faults). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Front-door side of the backend process: forks it, sends calls, routes progress and results back,
+ * and restarts it when it dies so one crashing decode or model never takes the app down.
+ */
+export class BackendClient extends EventEmitter {
+  private child: ChildProcess | undefined;
+  private ready: Promise<void> | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private closed = false;
+  restarts = 0;
+
+  constructor(private readonly options: BackendClientOptions = {}) {
+    super();
+  }
+
+  /** PID of the current backend process (tests kill it to prove recovery). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  call(method: string, input: unknown, options: CallOptions = {}): Promise<unknown> {
+    if (this.closed) return Promise.reject(new ApiError('unavailable', 'backend is closed'));
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { method, input, options, resolve, reject, retried: false });
+      options.signal?.addEventListener('abort', () => this.post({ type: 'cancel', id }), { once: true });
+      this.dispatch(id);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const child = this.child;
+    this.child = undefined;
+    for (const [, p] of this.pending) p.reject(new ApiError('unavailable', 'backend is closing'));
+    this.pending.clear();
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.disconnect();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+  }
+
+  private dispatch(id: number): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.start()
+      .then(() => this.post({ type: 'call', id, method: p.method, input: p.input }))
+      .catch((err: unknown) => {
+        this.pending.delete(id);
+        p.reject(err);
+      });
+  }
+
+  private post(message: ToBackend): void {
+    if (this.child?.connected) this.child.send(message);
+  }
+
+  private start(): Promise<void> {
+    if (this.ready) return this.ready;
+    const { file, execArgv } = moduleEntry('./backend/node-entry.ts');
+    const child = fork(file, [], {
+      execArgv,
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, ...this.options.env, LOOKALIKE_DB: this.options.dbPath ?? process.env.LOOKALIKE_DB ?? '' },
+    });
+    this.child = child;
+    this.ready = new Promise<void>((resolve, reject) => {
+      child.on('message', (m: FromBackend) => {
+        if (m.type === 'ready') resolve();
+        else this.onMessage(m);
+      });
+      child.once('exit', (code, signal) => {
+        reject(new ApiError('unavailable', `backend process exited before it was ready (${signal ?? code})`));
+        this.onExit(child, code, signal);
+      });
+    });
+    return this.ready;
+  }
+
+  private onMessage(m: Exclude<FromBackend, { type: 'ready' }>): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    if (m.type === 'progress') {
+      p.options.onProgress?.(m.progress);
+      return;
+    }
+    this.pending.delete(m.id);
+    if (m.type === 'result') p.resolve(m.output);
+    else p.reject(reviveError(m.error));
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child !== child) return;
+    this.child = undefined;
+    this.ready = undefined;
+    if (this.closed) return;
+    this.restarts++;
+    this.emit('crash', { code, signal });
+    for (const [id, p] of this.pending) {
+      if (p.options.retryOnCrash && !p.retried) {
+        p.retried = true;
+        this.dispatch(id);
+      } else {
+        this.pending.delete(id);
+        p.reject(new ApiError('unavailable', `the backend stopped (${signal ?? `exit ${code}`}) and was restarted; try again`));
+      }
+    }
+  }
+}

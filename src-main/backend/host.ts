@@ -1,0 +1,32 @@
+import { type CallContext, type Handlers, invoke } from '../api/handler.js';
+import { serializeError } from '../api/errors.js';
+import type { Services } from '../services.js';
+import type { Channel, ToBackend } from './protocol.js';
+
+/**
+ * Serves API calls arriving on a channel. Runs in the backend process, so decoding, inference and
+ * SQLite work never block the HTTP event loop or the Electron main thread.
+ */
+export function serveChannel(channel: Channel, services: Services, handlers: Handlers): void {
+  const running = new Map<number, AbortController>();
+
+  channel.onMessage((message: ToBackend) => {
+    if (message.type === 'cancel') {
+      running.get(message.id)?.abort();
+      return;
+    }
+    const { id, method, input } = message;
+    const abort = new AbortController();
+    running.set(id, abort);
+    const ctx: CallContext = {
+      services,
+      signal: abort.signal,
+      progress: (progress) => channel.send({ type: 'progress', id, progress }),
+    };
+    invoke(handlers, method, input, ctx)
+      .then((output) => channel.send({ type: 'result', id, output }))
+      .catch((err: unknown) => channel.send({ type: 'error', id, error: serializeError(err) }))
+      .finally(() => running.delete(id));
+  });
+  channel.send({ type: 'ready' });
+}
