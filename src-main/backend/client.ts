@@ -1,9 +1,38 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { ApiError, reviveError } from '../api/errors.js';
 import type { Progress } from '../api/schemas/common.js';
 import { moduleEntry } from '../node-runtime.js';
 import type { FromBackend, ToBackend } from './protocol.js';
+
+/** A started backend process: a Node child process here, an Electron utilityProcess in the desktop app. */
+export interface BackendProcess {
+  readonly pid: number | undefined;
+  send(message: ToBackend): void;
+  onMessage(listener: (message: FromBackend) => void): void;
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  /** Asks it to finish (it exits when its channel closes). */
+  stop(): void;
+  kill(): void;
+}
+
+/** Forks src-main/backend/node-entry.ts as a Node child process. */
+export function forkNodeBackend(env: NodeJS.ProcessEnv): BackendProcess {
+  const { file, execArgv } = moduleEntry('./backend/node-entry.ts');
+  const child = fork(file, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
+  return {
+    pid: child.pid,
+    send: (m) => {
+      if (child.connected) child.send(m);
+    },
+    onMessage: (l) => child.on('message', (m) => l(m as FromBackend)),
+    onExit: (l) => child.once('exit', (code, signal) => l(code, signal)),
+    stop: () => {
+      if (child.connected) child.disconnect();
+    },
+    kill: () => child.kill('SIGKILL'),
+  };
+}
 
 export interface CallOptions {
   onProgress?: (p: Progress) => void;
@@ -25,6 +54,8 @@ export interface BackendClientOptions {
   dbPath?: string;
   /** Extra environment for the backend process (tests use it to inject faults). */
   env?: NodeJS.ProcessEnv;
+  /** How to start the backend; a Node child process unless the desktop app passes a utilityProcess. */
+  spawn?: (env: NodeJS.ProcessEnv) => BackendProcess;
 }
 
 /**
@@ -32,7 +63,7 @@ export interface BackendClientOptions {
  * and restarts it when it dies so one crashing decode or model never takes the app down.
  */
 export class BackendClient extends EventEmitter {
-  private child: ChildProcess | undefined;
+  private child: BackendProcess | undefined;
   private ready: Promise<void> | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -64,10 +95,10 @@ export class BackendClient extends EventEmitter {
     this.child = undefined;
     for (const [, p] of this.pending) p.reject(new ApiError('unavailable', 'backend is closing'));
     this.pending.clear();
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.disconnect();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    if (child && this.alive) {
+      const exited = new Promise<void>((r) => child.onExit(() => r()));
+      child.stop();
+      const timer = setTimeout(() => child.kill(), 5000);
       await exited;
       clearTimeout(timer);
     }
@@ -84,26 +115,25 @@ export class BackendClient extends EventEmitter {
       });
   }
 
+  private alive = false;
+
   private post(message: ToBackend): void {
-    if (this.child?.connected) this.child.send(message);
+    this.child?.send(message);
   }
 
   private start(): Promise<void> {
     if (this.ready) return this.ready;
-    const { file, execArgv } = moduleEntry('./backend/node-entry.ts');
-    const child = fork(file, [], {
-      execArgv,
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, ...this.options.env, LOOKALIKE_DB: this.options.dbPath ?? process.env.LOOKALIKE_DB ?? '' },
-    });
+    const env = { ...process.env, ...this.options.env, LOOKALIKE_DB: this.options.dbPath ?? process.env.LOOKALIKE_DB ?? '' };
+    const child = (this.options.spawn ?? forkNodeBackend)(env);
     this.child = child;
+    this.alive = true;
     this.ready = new Promise<void>((resolve, reject) => {
-      child.on('message', (m: FromBackend) => {
+      child.onMessage((m) => {
         if (m.type === 'ready') resolve();
         else this.onMessage(m);
       });
-      child.once('exit', (code, signal) => {
+      child.onExit((code, signal) => {
+        this.alive = false;
         reject(new ApiError('unavailable', `backend process exited before it was ready (${signal ?? code})`));
         this.onExit(child, code, signal);
       });
@@ -123,7 +153,7 @@ export class BackendClient extends EventEmitter {
     else p.reject(reviveError(m.error));
   }
 
-  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+  private onExit(child: BackendProcess, code: number | null, signal: string | null): void {
     if (this.child !== child) return;
     this.child = undefined;
     this.ready = undefined;

@@ -95,7 +95,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       input = JSON.parse((await readBody(req, maxBody)).toString('utf8') || '{}');
     } catch (err) {
       const e = serializeError(err);
-      return sendJson(res, e.code === 'failed' ? 400 : STATUS[e.code], { error: { code: 'bad_request', message: e.code === 'failed' ? 'body is not valid JSON' : e.message } });
+      res.setHeader('Connection', 'close');
+      return sendJson(res, 400, { error: { code: 'bad_request', message: e.code === 'failed' ? 'body is not valid JSON' : e.message } });
     }
     const abort = new AbortController();
     res.once('close', () => {
@@ -170,6 +171,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 }
 
+function formatBytes(n: number): string {
+  return n >= 1048576 ? `${Math.round(n / 1048576)} MB` : `${n} bytes`;
+}
+
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return void res.end();
   const text = JSON.stringify(body);
@@ -184,8 +189,10 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(new ApiError('bad_request', `request body over ${Math.round(limit / 1048576)} MB`));
-        req.destroy();
+        // Answer first, then drop the connection: destroying the socket now would lose the answer.
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new ApiError('bad_request', `request body over ${formatBytes(limit)}`));
         return;
       }
       chunks.push(chunk);
