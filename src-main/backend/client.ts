@@ -56,6 +56,8 @@ export interface BackendClientOptions {
   env?: NodeJS.ProcessEnv;
   /** How to start the backend; a Node child process unless the desktop app passes a utilityProcess. */
   spawn?: (env: NodeJS.ProcessEnv) => BackendProcess;
+  /** A backend that answers no ping for this long is taken as hung, killed and restarted. */
+  hangTimeoutMs?: number;
 }
 
 /**
@@ -68,6 +70,8 @@ export class BackendClient extends EventEmitter {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private closed = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private lastPong = 0;
   restarts = 0;
 
   constructor(private readonly options: BackendClientOptions = {}) {
@@ -91,6 +95,7 @@ export class BackendClient extends EventEmitter {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.heartbeat);
     const child = this.child;
     this.child = undefined;
     for (const [, p] of this.pending) p.reject(new ApiError('unavailable', 'backend is closing'));
@@ -129,8 +134,9 @@ export class BackendClient extends EventEmitter {
     this.alive = true;
     this.ready = new Promise<void>((resolve, reject) => {
       child.onMessage((m) => {
+        if (m.type === 'ready' || m.type === 'pong') this.lastPong = Date.now();
         if (m.type === 'ready') resolve();
-        else this.onMessage(m);
+        else if (m.type !== 'pong') this.onMessage(m);
       });
       child.onExit((code, signal) => {
         this.alive = false;
@@ -138,10 +144,30 @@ export class BackendClient extends EventEmitter {
         this.onExit(child, code, signal);
       });
     });
+    this.watch(child);
     return this.ready;
   }
 
-  private onMessage(m: Exclude<FromBackend, { type: 'ready' }>): void {
+  /**
+   * Pings the backend; one that stays silent past hangTimeoutMs (a native call stuck, a deadlock)
+   * is killed, which restarts it like a crash. Its event loop stays free during inference and
+   * decoding (both run on native threads), so a healthy backend always answers.
+   */
+  private watch(child: BackendProcess): void {
+    const timeout = this.options.hangTimeoutMs ?? 60_000;
+    this.lastPong = Date.now();
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      if (this.child !== child) return;
+      if (Date.now() - this.lastPong > timeout) {
+        this.emit('hang');
+        child.kill();
+      } else child.send({ type: 'ping' });
+    }, Math.max(50, Math.min(5000, timeout / 4)));
+    this.heartbeat.unref();
+  }
+
+  private onMessage(m: Exclude<FromBackend, { type: 'ready' } | { type: 'pong' }>): void {
     const p = this.pending.get(m.id);
     if (!p) return;
     if (m.type === 'progress') {

@@ -11,6 +11,10 @@ export function serveChannel(channel: Channel, services: Services, handlers: Han
   const running = new Map<number, AbortController>();
 
   channel.onMessage((message: ToBackend) => {
+    if (message.type === 'ping') {
+      channel.send({ type: 'pong' });
+      return;
+    }
     if (message.type === 'cancel') {
       running.get(message.id)?.abort();
       return;

@@ -4,10 +4,12 @@ import type { Progress } from '../api/schemas/common.js';
 /** Messages between a front door (HTTP server, Electron main) and the backend process. */
 export type ToBackend =
   | { type: 'call'; id: number; method: string; input: unknown }
-  | { type: 'cancel'; id: number };
+  | { type: 'cancel'; id: number }
+  | { type: 'ping' };
 
 export type FromBackend =
   | { type: 'ready' }
+  | { type: 'pong' }
   | { type: 'progress'; id: number; progress: Progress }
   | { type: 'result'; id: number; output: unknown }
   | { type: 'error'; id: number; error: SerializedError };

@@ -36,3 +36,23 @@ describe('backend process', () => {
     await expect(client.call('app.status', {})).rejects.toMatchObject({ code: 'unavailable' });
   });
 });
+
+describe('backend hang detection', () => {
+  it('kills and restarts a backend that stops answering', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-hang-'));
+    const client = new BackendClient({ dbPath: path.join(dir, 'catalog.db'), hangTimeoutMs: 1500 });
+    try {
+      await client.call('app.status', {});
+      const pid = client.pid as number;
+      const hung = new Promise((r) => client.once('hang', r));
+      process.kill(pid, 'SIGSTOP'); // frozen: alive, but answers nothing
+      await hung;
+      await new Promise((r) => client.once('crash', r));
+      await expect(client.call('app.status', {})).resolves.toMatchObject({ dbPath: path.join(dir, 'catalog.db') });
+      expect(client.pid).not.toBe(pid);
+    } finally {
+      await client.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
