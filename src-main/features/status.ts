@@ -4,7 +4,7 @@ import { appVersion } from '../version.js';
 export const appStatus: Handler<'app.status'> = async (_input, { services }) => ({
   version: appVersion,
   dbPath: services.dbPath,
-  listings: 0,
-  images: 0,
+  listings: services.catalog.listingCount(),
+  images: services.catalog.imageCount(),
   models: [],
 });

@@ -1,0 +1,354 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate } from './migrations.js';
+import { decodeVector, encodeVector } from './vectors.js';
+
+export interface Listing {
+  id: string;
+  sku: string | null;
+  title: string;
+  description: string;
+  category: string | null;
+  price: number | null;
+  seller: string | null;
+  url: string | null;
+  /** In listing-file order; only images that were imported. */
+  images: ListingImage[];
+}
+
+export interface ListingImage {
+  sha256: string;
+  width: number;
+  height: number;
+}
+
+export interface ImageInfo {
+  sha256: string;
+  byteSize: number;
+  width: number;
+  height: number;
+  format: string;
+  /** Where the content was last seen on disk (several when copies exist). */
+  paths: string[];
+}
+
+export interface EmbeddingRow {
+  sha256: string;
+  vector: Float32Array;
+}
+
+export interface ModelEmbeddings {
+  modelId: string;
+  revision: string;
+  dim: number;
+  count: number;
+}
+
+export interface KnownFile {
+  sha256: string;
+  byteSize: number;
+  mtimeMs: number;
+}
+
+export interface Media {
+  mime: string;
+  bytes: Uint8Array;
+}
+
+export interface IngestRun {
+  id: number;
+  startedAt: number;
+  finishedAt: number | null;
+  status: 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
+  inputs: unknown;
+  filesSeen: number;
+  indexed: number;
+  cached: number;
+  failed: number;
+  message: string | null;
+}
+
+const MIME: Record<string, string> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  tiff: 'image/tiff',
+  heif: 'image/heif',
+};
+
+type ListingRecord = Omit<Listing, 'images'>;
+
+/**
+ * The SQLite catalog: listings, images (by content sha256), where each image lives on disk,
+ * thumbnails, embeddings per (model id, revision) and ingest runs. One instance per process
+ * (Services.catalog); better-sqlite3 is synchronous, so every call here is short and bounded.
+ * Other features add their own tables through a migration (migrations.ts) and may use `db`.
+ */
+export class Catalog {
+  readonly db: Database.Database;
+
+  private constructor(
+    readonly dbPath: string,
+    db: Database.Database,
+  ) {
+    this.db = db;
+  }
+
+  /** Opens (creating if needed) the catalog at dbPath and brings its schema up to date. */
+  static open(dbPath: string): Catalog {
+    fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+    const db = new Database(dbPath);
+    try {
+      // WAL: readers never block the importer, and a commit is one append; with
+      // synchronous=NORMAL a killed process loses nothing committed (only an OS crash or power
+      // loss can drop the last few commits, and the file stays consistent either way).
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      migrate(db);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return new Catalog(dbPath, db);
+  }
+
+  private readonly statements = new Map<string, Database.Statement>();
+  /** Prepared statements are cached per SQL text: lookups run once per file on import. */
+  private sql(text: string): Database.Statement {
+    let stmt = this.statements.get(text);
+    if (!stmt) {
+      stmt = this.db.prepare(text);
+      this.statements.set(text, stmt);
+    }
+    return stmt;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- listings -------------------------------------------------------------------------------
+
+  listingCount(): number {
+    return this.sql('SELECT count(*) FROM listings').pluck().get() as number;
+  }
+
+  /** Listings with these ids, in the order asked; ids not in the catalog are left out. */
+  listingsByIds(ids: readonly string[]): Listing[] {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare(`SELECT ${LISTING_COLUMNS} FROM listings WHERE id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(ids)) as ListingRecord[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return this.withImages(ids.map((id) => byId.get(id)).filter((r): r is ListingRecord => r !== undefined));
+  }
+
+  /** A page of listings in id order. */
+  listingsPage(offset: number, limit: number): Listing[] {
+    const rows = this.sql(`SELECT ${LISTING_COLUMNS} FROM listings ORDER BY id LIMIT ? OFFSET ?`).all(limit, offset) as ListingRecord[];
+    return this.withImages(rows);
+  }
+
+  /** Ids of the listings that show this image. */
+  listingIdsForImage(sha256: string): string[] {
+    return this.sql('SELECT DISTINCT listing_id FROM listing_images WHERE sha256 = ? ORDER BY listing_id').pluck().all(sha256) as string[];
+  }
+
+  private withImages(rows: ListingRecord[]): Listing[] {
+    if (rows.length === 0) return [];
+    const links = this.db
+      .prepare(
+        `SELECT li.listing_id AS listingId, i.sha256, i.width, i.height FROM listing_images li JOIN images i ON i.sha256 = li.sha256
+         WHERE li.listing_id IN (SELECT value FROM json_each(?)) ORDER BY li.listing_id, li.position`,
+      )
+      .all(JSON.stringify(rows.map((r) => r.id))) as Array<ListingImage & { listingId: string }>;
+    const images = new Map<string, ListingImage[]>();
+    for (const { listingId, ...image } of links) {
+      const list = images.get(listingId);
+      if (list) list.push(image);
+      else images.set(listingId, [image]);
+    }
+    return rows.map((r) => ({ ...r, images: images.get(r.id) ?? [] }));
+  }
+
+  // ---- images ---------------------------------------------------------------------------------
+
+  imageCount(): number {
+    return this.sql('SELECT count(*) FROM images').pluck().get() as number;
+  }
+
+  hasImage(sha256: string): boolean {
+    return this.sql('SELECT 1 FROM images WHERE sha256 = ?').get(sha256) !== undefined;
+  }
+
+  image(sha256: string): ImageInfo | undefined {
+    const row = this.db
+      .prepare('SELECT sha256, byte_size AS byteSize, width, height, format FROM images WHERE sha256 = ?')
+      .get(sha256) as Omit<ImageInfo, 'paths'> | undefined;
+    return row && { ...row, paths: this.imagePaths(sha256) };
+  }
+
+  /** Files on disk last seen holding this content, most recently seen first. */
+  imagePaths(sha256: string): string[] {
+    return this.sql('SELECT path FROM image_files WHERE sha256 = ? ORDER BY seen_at DESC, path').pluck().all(sha256) as string[];
+  }
+
+  /** Every image sha256 in the catalog, in batches (for features that scan all images). */
+  *iterateImageShas(batchSize = 4096): Generator<string[]> {
+    const page = this.sql('SELECT sha256 FROM images WHERE sha256 > ? ORDER BY sha256 LIMIT ?').pluck();
+    let after = '';
+    for (;;) {
+      const shas = page.all(after, batchSize) as string[];
+      if (shas.length === 0) return;
+      yield shas;
+      after = shas[shas.length - 1] as string;
+    }
+  }
+
+  thumbnail(sha256: string): Media | undefined {
+    const row = this.sql('SELECT mime, bytes FROM thumbnails WHERE sha256 = ?').get(sha256) as { mime: string; bytes: Buffer } | undefined;
+    return row && { mime: row.mime, bytes: new Uint8Array(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength) };
+  }
+
+  /**
+   * The original bytes of a catalog image, read from the first of its files that still holds
+   * exactly this content (checked by hash, so a file replaced since import is never served).
+   */
+  async readOriginal(sha256: string): Promise<Media | undefined> {
+    const info = this.image(sha256);
+    if (!info) return undefined;
+    for (const file of info.paths) {
+      const bytes = await fsp.readFile(file).catch(() => undefined);
+      if (bytes && createHash('sha256').update(bytes).digest('hex') === sha256) {
+        return { mime: MIME[info.format] ?? 'application/octet-stream', bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+      }
+    }
+    return undefined;
+  }
+
+  /** What the catalog knows about a file path (for skipping unchanged files without reading them). */
+  knownFile(filePath: string): KnownFile | undefined {
+    return this.sql('SELECT sha256, byte_size AS byteSize, mtime_ms AS mtimeMs FROM image_files WHERE path = ?').get(filePath) as KnownFile | undefined;
+  }
+
+  /** Image content known under a file's base name, e.g. for "IMG_0042.jpg" in a listing file. */
+  shasByFileName(name: string): Array<{ path: string; sha256: string }> {
+    return this.sql('SELECT path, sha256 FROM image_files WHERE name = ? ORDER BY path').all(name) as Array<{ path: string; sha256: string }>;
+  }
+
+  // ---- embeddings -----------------------------------------------------------------------------
+
+  hasEmbedding(sha256: string, modelId: string, revision: string): boolean {
+    return this.sql('SELECT 1 FROM embeddings WHERE model_id = ? AND revision = ? AND sha256 = ?').get(modelId, revision, sha256) !== undefined;
+  }
+
+  embeddingCount(modelId: string, revision: string): number {
+    return this.sql('SELECT count(*) FROM embeddings WHERE model_id = ? AND revision = ?').pluck().get(modelId, revision) as number;
+  }
+
+  /** Vectors of these images for a model, by sha256; images without one are absent from the map. */
+  getEmbeddings(shas: readonly string[], modelId: string, revision: string): Map<string, Float32Array> {
+    const out = new Map<string, Float32Array>();
+    if (shas.length === 0) return out;
+    const rows = this.db
+      .prepare('SELECT sha256, dim, vector FROM embeddings WHERE model_id = ? AND revision = ? AND sha256 IN (SELECT value FROM json_each(?))')
+      .all(modelId, revision, JSON.stringify(shas)) as Array<{ sha256: string; dim: number; vector: Buffer }>;
+    for (const r of rows) out.set(r.sha256, decodeVector(r.vector, r.dim));
+    return out;
+  }
+
+  /**
+   * Every vector of one model revision, in batches of `batchSize`, ordered by sha256. Each batch
+   * is its own short query (keyset paging), so the caller may write to the catalog between
+   * batches and memory stays at one batch.
+   */
+  *iterateEmbeddings(modelId: string, revision: string, batchSize = 2048): Generator<EmbeddingRow[]> {
+    const page = this.sql(
+      'SELECT sha256, dim, vector FROM embeddings WHERE model_id = ? AND revision = ? AND sha256 > ? ORDER BY sha256 LIMIT ?',
+    );
+    let after = '';
+    for (;;) {
+      const rows = page.all(modelId, revision, after, batchSize) as Array<{ sha256: string; dim: number; vector: Buffer }>;
+      if (rows.length === 0) return;
+      yield rows.map((r) => ({ sha256: r.sha256, vector: decodeVector(r.vector, r.dim) }));
+      after = (rows[rows.length - 1] as { sha256: string }).sha256;
+    }
+  }
+
+  /** Stores vectors computed outside an import (e.g. a search that embedded a catalog image). */
+  putEmbeddings(modelId: string, revision: string, rows: readonly EmbeddingRow[]): void {
+    const insert = this.sql(
+      'INSERT OR IGNORE INTO embeddings (sha256, model_id, revision, dim, vector, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const r of rows) insert.run(r.sha256, modelId, revision, r.vector.length, encodeVector(r.vector), now);
+    })();
+  }
+
+  /** Drops a model's vectors of every revision but `keepRevision`; other models are untouched. */
+  pruneEmbeddings(modelId: string, keepRevision: string): number {
+    return this.sql('DELETE FROM embeddings WHERE model_id = ? AND revision <> ?').run(modelId, keepRevision).changes;
+  }
+
+  /** Images that have no vector yet for this model revision, in sha256 order. */
+  *iterateUnembedded(modelId: string, revision: string, batchSize = 256): Generator<string[]> {
+    const page = this.db
+      .prepare(
+        `SELECT i.sha256 FROM images i WHERE i.sha256 > ? AND NOT EXISTS
+           (SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.revision = ? AND e.sha256 = i.sha256)
+         ORDER BY i.sha256 LIMIT ?`,
+      )
+      .pluck();
+    let after = '';
+    for (;;) {
+      const shas = page.all(after, modelId, revision, batchSize) as string[];
+      if (shas.length === 0) return;
+      yield shas;
+      after = shas[shas.length - 1] as string;
+    }
+  }
+
+  embeddingModels(): ModelEmbeddings[] {
+    return this.db
+      .prepare('SELECT model_id AS modelId, revision, dim, count(*) AS count FROM embeddings GROUP BY model_id, revision, dim ORDER BY model_id, revision')
+      .all() as ModelEmbeddings[];
+  }
+
+  // ---- runs and stats -------------------------------------------------------------------------
+
+  /** The most recent ingest runs, newest first, each with up to `errorLimit` of its per-file errors. */
+  recentRuns(limit: number, errorLimit = 1000): Array<IngestRun & { errors: Array<{ path: string; error: string }>; errorCount: number }> {
+    const runs = this.db
+      .prepare(
+        `SELECT id, started_at AS startedAt, finished_at AS finishedAt, status, inputs, files_seen AS filesSeen, indexed, cached, failed, message
+         FROM ingest_runs ORDER BY id DESC LIMIT ?`,
+      )
+      .all(limit) as Array<Omit<IngestRun, 'inputs'> & { inputs: string }>;
+    const errors = this.sql('SELECT path, error FROM ingest_errors WHERE run_id = ? ORDER BY rowid LIMIT ?');
+    const count = this.sql('SELECT count(*) FROM ingest_errors WHERE run_id = ?').pluck();
+    return runs.map((r) => ({
+      ...r,
+      inputs: JSON.parse(r.inputs) as unknown,
+      errors: errors.all(r.id, errorLimit) as Array<{ path: string; error: string }>,
+      errorCount: count.get(r.id) as number,
+    }));
+  }
+
+  /** Row counts of every table, including tables other features added. */
+  tableCounts(): Record<string, number> {
+    const tables = this.db
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .pluck()
+      .all() as string[];
+    return Object.fromEntries(tables.map((t) => [t, this.db.prepare(`SELECT count(*) FROM "${t.replace(/"/g, '""')}"`).pluck().get() as number]));
+  }
+}
+
+const LISTING_COLUMNS = 'id, sku, title, description, category, price, seller, url';

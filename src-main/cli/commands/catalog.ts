@@ -1,0 +1,19 @@
+import { type Command, UsageError, numberOption } from '../command.js';
+
+export const catalogCommand: Command = {
+  name: 'catalog',
+  summary: 'Catalog facts: "stats" (rows per table, vectors per model), "errors" (recent imports and their failed files)',
+  usage: 'catalog (stats | errors [--runs N]) [--db FILE]',
+  options: { runs: { type: 'string' } },
+  allowPositionals: true,
+  async run(values, positionals, io) {
+    const [sub, ...rest] = positionals;
+    if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+    if (sub === 'stats') return io.call('catalog.stats', {});
+    if (sub === 'errors') {
+      const runs = numberOption(values, 'runs', { min: 1, max: 100, integer: true });
+      return io.call('catalog.errors', runs === undefined ? {} : { runs });
+    }
+    throw new UsageError(sub ? `unknown catalog subcommand "${sub}"` : 'expected "stats" or "errors"');
+  },
+};

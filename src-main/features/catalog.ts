@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApiError } from '../api/errors.js';
+import type { CallContext, Handler } from '../api/handler.js';
+import type { ImportSummary } from '../api/schemas/catalog.js';
+import { IngestInputError, type IngestOptions, ingest } from '../catalog/ingest.js';
+import type { Embedder } from '../engine/types.js';
+import { resourcesDir } from '../paths.js';
+import type { Services } from '../services.js';
+
+export const demoCatalogDir = () => path.join(resourcesDir, 'demo-catalog');
+
+export const catalogImport: Handler<'catalog.import'> = async (input, ctx) =>
+  runImport(ctx, {
+    paths: input.paths,
+    listings: input.listings,
+    embedders: await embeddersFor(ctx.services, input.models),
+    maxPixels: input.maxMegapixels !== undefined ? Math.round(input.maxMegapixels * 1e6) : undefined,
+  });
+
+export const catalogLoadDemo: Handler<'catalog.loadDemo'> = async (input, ctx) => {
+  const dir = demoCatalogDir();
+  const listings = path.join(dir, 'listings.csv');
+  if (!fs.existsSync(listings)) throw new ApiError('unavailable', `the demo catalog is not installed (expected ${listings})`);
+  return runImport(ctx, { paths: [path.join(dir, 'images')], listings, embedders: await embeddersFor(ctx.services, input.models) });
+};
+
+export const catalogStats: Handler<'catalog.stats'> = async (_input, { services }) => {
+  const catalog = services.catalog;
+  const tables = catalog.tableCounts();
+  const dbBytes = ['', '-wal'].reduce((sum, suffix) => sum + (fs.statSync(catalog.dbPath + suffix, { throwIfNoEntry: false })?.size ?? 0), 0);
+  return {
+    dbPath: catalog.dbPath,
+    dbBytes,
+    listings: tables.listings ?? 0,
+    images: tables.images ?? 0,
+    tables,
+    models: catalog.embeddingModels(),
+  };
+};
+
+export const catalogErrors: Handler<'catalog.errors'> = async (input, { services }) => ({
+  runs: services.catalog.recentRuns(input.runs, input.errorsPerRun),
+});
+
+export const catalogListings: Handler<'catalog.listings'> = async (input, { services }) => {
+  const catalog = services.catalog;
+  if (input.ids) {
+    const listings = catalog.listingsByIds(input.ids);
+    const found = new Set(listings.map((l) => l.id));
+    return { total: catalog.listingCount(), listings, notFound: input.ids.filter((id) => !found.has(id)) };
+  }
+  return { total: catalog.listingCount(), listings: catalog.listingsPage(input.offset, input.limit), notFound: [] };
+};
+
+export const catalogThumbnail: Handler<'catalog.thumbnail'> = async ({ sha256 }, { services }) => {
+  const thumb = services.catalog.thumbnail(sha256);
+  if (!thumb) throw new ApiError('not_found', `no catalog image ${sha256.slice(0, 12)}…`);
+  return thumb;
+};
+
+export const catalogImage: Handler<'catalog.image'> = async ({ sha256 }, { services }) => {
+  const catalog = services.catalog;
+  if (!catalog.hasImage(sha256)) throw new ApiError('not_found', `no catalog image ${sha256.slice(0, 12)}…`);
+  const original = await catalog.readOriginal(sha256);
+  if (!original) throw new ApiError('not_found', 'the original file is no longer on disk (moved, changed or deleted since import); re-import its folder');
+  return original;
+};
+
+async function runImport(ctx: CallContext, options: Omit<IngestOptions, 'signal' | 'progress'>): Promise<ImportSummary> {
+  try {
+    return await ingest(ctx.services.catalog, { ...options, signal: ctx.signal, progress: ctx.progress });
+  } catch (err) {
+    if (err instanceof IngestInputError) throw new ApiError('bad_request', err.message);
+    throw err;
+  }
+}
+
+/** The requested models' embedders, or the default model's when none is named. */
+async function embeddersFor(services: Services, ids: string[] | undefined): Promise<Embedder[]> {
+  const unique = [...new Set(ids ?? [])];
+  try {
+    if (unique.length === 0) return [await services.models.embedder()];
+    return await Promise.all(unique.map((id) => services.models.embedder(id)));
+  } catch (err) {
+    throw new ApiError(ids?.length ? 'bad_request' : 'unavailable', `cannot load model: ${(err as Error).message}`);
+  }
+}

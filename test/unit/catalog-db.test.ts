@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Catalog } from '../../src-main/catalog/catalog.js';
+import { migrate, migrations } from '../../src-main/catalog/migrations.js';
+import { decodeVector, encodeVector } from '../../src-main/catalog/vectors.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-catalog-db-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('catalog database', () => {
+  it('opens in WAL mode with foreign keys and records every migration once', () => {
+    const file = path.join(dir, 'a.db');
+    const catalog = Catalog.open(file);
+    expect(catalog.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(catalog.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const ids = catalog.db.prepare('SELECT id FROM schema_migrations ORDER BY rowid').pluck().all();
+    expect(ids).toEqual(migrations.map((m) => m.id));
+    catalog.close();
+    // Re-opening applies nothing new.
+    const db = new Database(file);
+    expect(migrate(db)).toEqual([]);
+    db.close();
+  });
+
+  it('applies an added migration once, and rolls back a failing one whole', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const extra = [...migrations, { id: '9999-test', sql: 'CREATE TABLE test_decisions (a TEXT PRIMARY KEY)' }];
+    expect(migrate(db, extra)).toEqual(['9999-test']);
+    expect(migrate(db, extra)).toEqual([]);
+    const broken = [...extra, { id: '9999-broken', sql: 'CREATE TABLE half (a); CREATE TABLE half (a);' }];
+    expect(() => migrate(db, broken)).toThrow(/already exists/);
+    expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'half'").pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it('stores vectors as exact little-endian float32', () => {
+    const v = new Float32Array([0.1, -0.2, 1 / 3, 1e-8]);
+    const blob = encodeVector(v.subarray(1, 3));
+    expect(blob.byteLength).toBe(8);
+    expect(Array.from(decodeVector(blob, 2))).toEqual(Array.from(v.subarray(1, 3)));
+    expect(blob.readFloatLE(0)).toBe(v[1]);
+    expect(() => decodeVector(blob, 3)).toThrow(/corrupt/);
+  });
+
+  it('refuses embeddings and files for images it does not hold', () => {
+    const catalog = Catalog.open(path.join(dir, 'b.db'));
+    expect(() => catalog.putEmbeddings('m', 'r', [{ sha256: 'f'.repeat(64), vector: new Float32Array(4) }])).toThrow(/FOREIGN KEY/);
+    expect(catalog.embeddingCount('m', 'r')).toBe(0);
+    catalog.close();
+  });
+});
