@@ -1,0 +1,54 @@
+import os from 'node:os';
+import { appVersion } from '../version.js';
+
+/**
+ * `lookalike bench` output: machine facts plus one section per area. The engine fills `models`;
+ * other features add their own section by appending to `benchSections`.
+ */
+export interface BenchReport {
+  version: string;
+  startedAt: string;
+  quick: boolean;
+  machine: { platform: string; arch: string; cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  [section: string]: unknown;
+}
+
+export interface BenchContext {
+  quick: boolean;
+  /** Extra pack folders (real-size timing packs) from --models-dir / LOOKALIKE_REALSIZE_DIR. */
+  modelsDirs: string[];
+  /** Only these pack ids, when given. */
+  modelIds: string[];
+  provider?: string;
+  log: (line: string) => void;
+  signal: AbortSignal;
+}
+
+export interface BenchSection {
+  name: string;
+  run(ctx: BenchContext): Promise<unknown>;
+  /** Readable table for stderr. */
+  table(result: unknown): string;
+}
+
+export function newReport(quick: boolean): BenchReport {
+  return {
+    version: appVersion,
+    startedAt: new Date().toISOString(),
+    quick,
+    machine: {
+      platform: process.platform,
+      arch: process.arch,
+      cpus: os.availableParallelism?.() ?? os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
+  };
+}
+
+/** Fixed-width table: first row is the header. */
+export function formatTable(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+}

@@ -1,0 +1,189 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { annFiles } from '../index/ann.js';
+import { LocalStore } from '../index/local.js';
+import type { VectorRow } from '../index/types.js';
+
+/**
+ * The "search" section of `lookalike bench`: the local store on synthetic 768-d vectors at
+ * 10k, 100k and 1M (quick: 10k only). Vectors are drawn around random centres, like embeddings
+ * of a catalog (groups of similar products); see syntheticVectors. Recall@10 of the HNSW index is measured against the
+ * exact scan of the same store.
+ */
+export interface SearchBenchOptions {
+  quick?: boolean;
+  sizes?: number[];
+  dim?: number;
+  queries?: number;
+  log?: (line: string) => void;
+}
+
+export interface SearchBenchRow {
+  vectors: number;
+  dim: number;
+  exact: { p50Ms: number; p95Ms: number };
+  ann: {
+    buildSeconds: number;
+    bytesPerVector: number;
+    indexFileBytesPerVector: number;
+    loadSeconds: number;
+    p50Ms: number;
+    p95Ms: number;
+    recallAt10: number;
+  };
+}
+
+export async function benchSearch({ quick = false, sizes, dim = 768, queries = 200, log = () => {} }: SearchBenchOptions = {}): Promise<{
+  machine: string;
+  rows: SearchBenchRow[];
+}> {
+  const results: SearchBenchRow[] = [];
+  for (const n of sizes ?? (quick ? [10_000] : [10_000, 100_000, 1_000_000])) {
+    log(`search bench: ${n} x ${dim}`);
+    results.push(await benchSize(n, dim, quick ? 50 : queries, log));
+  }
+  return { machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`, rows: results };
+}
+
+async function benchSize(n: number, dim: number, queryCount: number, log: (line: string) => void): Promise<SearchBenchRow> {
+  const data = syntheticVectors(n, dim, 1);
+  const rows = (): Iterable<VectorRow[]> => batches(data, n, dim);
+  const queries = syntheticQueries(data, n, dim, queryCount, 2);
+  const common = { modelId: 'bench', revision: 'r1', dim, count: n, resolveFilter: () => [] };
+
+  const exact = await LocalStore.open(rows(), { ...common, annThreshold: Number.POSITIVE_INFINITY });
+  const truth: string[][] = [];
+  const exactTimes: number[] = [];
+  for (const q of queries) {
+    const t = performance.now();
+    truth.push((await exact.search(q, 10)).map((h) => h.sha256));
+    exactTimes.push(performance.now() - t);
+  }
+  log(`  exact p50 ${percentile(exactTimes, 50).toFixed(1)} ms`);
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-bench-'));
+  try {
+    const files = annFiles(path.join(dir, 'bench.db'), 'bench', 'r1');
+    global.gc?.();
+    const rss0 = process.memoryUsage().rss;
+    let t = performance.now();
+    let lastLog = 0;
+    const ann = await LocalStore.open(rows(), {
+      ...common,
+      annThreshold: 0,
+      files,
+      onProgress: (p) => {
+        if (p.phase !== 'building vector index' || Date.now() - lastLog < 30_000) return;
+        lastLog = Date.now();
+        log(`  ${p.phase} ${p.done}/${p.total}`);
+      },
+    });
+    // Includes saving the index and its checksum, as the app does.
+    const buildSeconds = (performance.now() - t) / 1000;
+    const bytesPerVector = Math.round((process.memoryUsage().rss - rss0) / n);
+    log(`  ann build ${buildSeconds.toFixed(1)} s`);
+
+    const annTimes: number[] = [];
+    let hits = 0;
+    for (const [i, q] of queries.entries()) {
+      const t0 = performance.now();
+      const found = await ann.search(q, 10);
+      annTimes.push(performance.now() - t0);
+      const want = new Set(truth[i]);
+      hits += found.filter((h) => want.has(h.sha256)).length;
+    }
+
+    // A cold open: reads the vectors, verifies the saved index's checksum and loads it.
+    t = performance.now();
+    await LocalStore.open(rows(), { ...common, annThreshold: 0, files });
+    const loadSeconds = (performance.now() - t) / 1000;
+    return {
+      vectors: n,
+      dim,
+      exact: { p50Ms: round(percentile(exactTimes, 50)), p95Ms: round(percentile(exactTimes, 95)) },
+      ann: {
+        buildSeconds: round(buildSeconds),
+        bytesPerVector,
+        indexFileBytesPerVector: Math.round(fs.statSync(files.index).size / n),
+        loadSeconds: round(loadSeconds),
+        p50Ms: round(percentile(annTimes, 50)),
+        p95Ms: round(percentile(annTimes, 95)),
+        recallAt10: round(hits / (queries.length * 10), 4),
+      },
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function* batches(data: Float32Array, n: number, dim: number): Generator<VectorRow[]> {
+  for (let i = 0; i < n; i += 4096) {
+    const batch: VectorRow[] = [];
+    for (let j = i; j < Math.min(n, i + 4096); j++) batch.push({ sha256: fakeSha(j), vector: data.subarray(j * dim, (j + 1) * dim) });
+    yield batch;
+  }
+}
+
+export function fakeSha(i: number): string {
+  return i.toString(16).padStart(64, '0');
+}
+
+/**
+ * Deterministic clustered unit vectors: centre + unit-variance noise per dimension, about 50
+ * vectors per centre (so a query's top 10 are real neighbours at cosine ~0.5, not ties among
+ * unrelated vectors at ~0, which no index can order and no user would care about).
+ */
+export function syntheticVectors(n: number, dim: number, seed: number, centres = Math.max(1, Math.round(n / 50))): Float32Array {
+  const rand = gaussian(seed);
+  const c = new Float32Array(centres * dim).map(() => rand());
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const base = Math.floor(Math.abs(rand() * 7919 + i)) % centres;
+    for (let j = 0; j < dim; j++) out[i * dim + j] = (c[base * dim + j] as number) + rand();
+    normalise(out.subarray(i * dim, (i + 1) * dim));
+  }
+  return out;
+}
+
+/** Queries near random data points (a product photographed again). */
+function syntheticQueries(data: Float32Array, n: number, dim: number, count: number, seed: number): Float32Array[] {
+  const rand = gaussian(seed);
+  return Array.from({ length: count }, (_, q) => {
+    const i = (q * 7_777_777) % n;
+    const v = data.slice(i * dim, (i + 1) * dim).map((x) => x + 0.05 * rand());
+    return normalise(v);
+  });
+}
+
+function normalise(v: Float32Array): Float32Array {
+  let s = 0;
+  for (const x of v) s += x * x;
+  const inv = 1 / Math.sqrt(s);
+  for (let j = 0; j < v.length; j++) v[j] = (v[j] as number) * inv;
+  return v;
+}
+
+/** Standard normal samples from a seeded xorshift generator (Box-Muller). */
+function gaussian(seed: number): () => number {
+  let s = (seed * 2654435761) >>> 0 || 1;
+  const uniform = () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return (s + 1) / 4294967297;
+  };
+  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+function round(x: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,223 @@
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { type PackInfo, PackError, packRevision } from './pack.js';
+import { type DecodeLimits, DEFAULT_DECODE_LIMITS, ImagePreprocessor, imageSpec } from './preprocess.js';
+import { type ProviderReport, type SessionSettings, createSession, sessionSettings } from './providers.js';
+import { type ScoringCache, type ScoringSource, resolveScoring } from './scoring.js';
+import { TextEncoder } from './text.js';
+import type { Embedder, ModelFamily, Scoring } from './types.js';
+import { type Variant, pickVariant, towerFile } from './variants.js';
+
+export interface EmbedderOptions {
+  /** Weight variant ("fp32", "quantized", ...); default: the best installed for CPU. */
+  variant?: string;
+  /** Forced provider or order ("cpu", "webgpu,cpu"); default: LOOKALIKE_PROVIDER, else the platform order. */
+  provider?: string;
+  /** Intra-op threads per session; default LOOKALIKE_THREADS, else cores - 1 (min 1). */
+  threads?: number;
+  /** Images per model run (default 8). */
+  batchSize?: number;
+  /** Texts per model run (default 32). */
+  textBatchSize?: number;
+  /** Batches decoded while the model runs one (the bounded queue between sharp and ORT; default 1, min 1). */
+  prefetch?: number;
+  decode?: Partial<DecodeLimits>;
+  scoringCache?: ScoringCache | null;
+  log?: (line: string) => void;
+}
+
+/** Runs one session call at a time: ORT already uses all intra-op threads for one run. */
+class RunQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const result = this.tail.then(() => {
+      signal?.throwIfAborted();
+      return fn();
+    });
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+interface Tower {
+  session: ort.InferenceSession;
+  output: string;
+  report: ProviderReport;
+  queue: RunQueue;
+}
+
+function pickOutput(session: ort.InferenceSession, preferred: string, file: string): string {
+  for (const name of [preferred, 'pooler_output']) if (session.outputNames.includes(name)) return name;
+  throw new PackError(file, `${file} has no ${preferred} or pooler_output output (it has: ${session.outputNames.join(', ')})`);
+}
+
+function outputDim(session: ort.InferenceSession, output: string): number | undefined {
+  const meta = session.outputMetadata.find((m) => m.name === output);
+  const last = meta && 'shape' in meta ? meta.shape[meta.shape.length - 1] : undefined;
+  return typeof last === 'number' && last > 0 ? last : undefined;
+}
+
+/** L2-normalises rows of a [n, dim] output into separate vectors. */
+export function normalizedRows(data: Float32Array, n: number, dim: number): Float32Array[] {
+  const rows: Float32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = data.slice(i * dim, (i + 1) * dim);
+    let s = 0;
+    for (const x of row) s += x * x;
+    const norm = Math.sqrt(s) || 1;
+    for (let j = 0; j < dim; j++) row[j]! /= norm;
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** A loaded model pack: vision and text towers on the best working execution provider. */
+export class OnnxEmbedder implements Embedder {
+  readonly id: string;
+  readonly family: ModelFamily;
+  readonly provider: string;
+
+  private constructor(
+    readonly pack: PackInfo,
+    readonly variant: Variant,
+    readonly revision: string,
+    readonly dim: number,
+    readonly scoring: Scoring,
+    readonly scoringSource: ScoringSource,
+    readonly preprocessor: ImagePreprocessor,
+    readonly text: TextEncoder,
+    private readonly vision: Tower,
+    private readonly textTower: Tower,
+    readonly batchSize: number,
+    readonly textBatchSize: number,
+    readonly prefetch: number,
+    private readonly intraOpThreads: number,
+  ) {
+    this.id = pack.id;
+    this.family = pack.family;
+    this.provider = vision.report.active;
+  }
+
+  /** Provider reports of both towers (they can differ when a provider rejects one graph). */
+  get providers(): { vision: ProviderReport; text: ProviderReport } {
+    return { vision: this.vision.report, text: this.textTower.report };
+  }
+
+  static async load(pack: PackInfo, options: EmbedderOptions = {}): Promise<OnnxEmbedder> {
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const settings: SessionSettings = sessionSettings({ provider: options.provider, threads: options.threads });
+    const variant = pickVariant(pack.variants, options.variant ?? process.env.LOOKALIKE_VARIANT);
+    let spec;
+    try {
+      spec = imageSpec(pack.preprocessor, pack.family);
+    } catch (err) {
+      throw new PackError('preprocessor_config.json', `model pack "${pack.id}": ${err instanceof Error ? err.message : err}`);
+    }
+    const text = await TextEncoder.fromPack(pack.dir, pack.family, pack.config);
+    const revision = await packRevision(pack, variant);
+    const vision = await OnnxEmbedder.tower(pack, towerFile('vision', variant), 'image_embeds', 'pixel_values', settings);
+    const textTower = await OnnxEmbedder.tower(pack, towerFile('text', variant), 'text_embeds', 'input_ids', settings).catch(async (err) => {
+      await vision.session.release();
+      throw err;
+    });
+    const dim = outputDim(vision.session, vision.output) ?? pack.dim;
+    const { scoring, source } = await resolveScoring(pack, revision, text, spec, options.scoringCache ?? null, log);
+    return new OnnxEmbedder(
+      pack,
+      variant,
+      revision,
+      dim,
+      scoring,
+      source,
+      new ImagePreprocessor(spec, { ...DEFAULT_DECODE_LIMITS, ...options.decode }),
+      text,
+      vision,
+      textTower,
+      Math.max(1, options.batchSize ?? 8),
+      Math.max(1, options.textBatchSize ?? 32),
+      Math.max(1, options.prefetch ?? 1),
+      settings.intraOpThreads,
+    );
+  }
+
+  private static async tower(pack: PackInfo, file: string, preferredOutput: string, mainInput: string, settings: SessionSettings): Promise<Tower> {
+    let created;
+    try {
+      created = await createSession(path.join(pack.dir, file), settings);
+    } catch (err) {
+      throw new PackError(file, `model pack "${pack.id}": ${err instanceof Error ? err.message : err}`);
+    }
+    const { session, report } = created;
+    const known = new Set(['pixel_values', 'input_ids', 'attention_mask']);
+    const unknown = session.inputNames.filter((n) => !known.has(n));
+    if (!session.inputNames.includes(mainInput) || unknown.length > 0) {
+      await session.release();
+      throw new PackError(file, `${file} takes inputs [${session.inputNames.join(', ')}]; expected ${mainInput}${unknown.length ? ` (cannot provide ${unknown.join(', ')})` : ''}`);
+    }
+    return { session, output: pickOutput(session, preferredOutput, file), report, queue: new RunQueue() };
+  }
+
+  get threads(): number {
+    return this.intraOpThreads;
+  }
+
+  /** Model only: a ready [n,3,H,W] tensor to normalised vectors (the bench's model-only figure uses this). */
+  async embedPixels(pixels: Float32Array, n: number, signal?: AbortSignal): Promise<Float32Array[]> {
+    const { height, width } = this.preprocessor.spec;
+    const { session, output, queue } = this.vision;
+    const result = await queue.run(() => session.run({ pixel_values: new ort.Tensor('float32', pixels, [n, 3, height, width]) }, [output]), signal);
+    return normalizedRows(result[output]!.data as Float32Array, n, this.dim);
+  }
+
+  /**
+   * Decodes batch i+1 (sharp, libuv pool) while the model runs batch i (ORT, its own threads); at
+   * most `prefetch` decoded batches wait, so memory stays bounded on big imports.
+   */
+  async embedImages(images: Uint8Array[], options: { signal?: AbortSignal; batchSize?: number } = {}): Promise<Float32Array[]> {
+    const { signal } = options;
+    const batchSize = Math.max(1, options.batchSize ?? this.batchSize);
+    signal?.throwIfAborted();
+    const starts: number[] = [];
+    for (let i = 0; i < images.length; i += batchSize) starts.push(i);
+    const prepare = (k: number) => {
+      const start = starts[k]!;
+      const p = this.preprocessor.batch(images.slice(start, start + batchSize), start);
+      p.catch(() => undefined); // awaited below; avoids an unhandled rejection if we stop early
+      return p;
+    };
+    const pending: Promise<Float32Array>[] = [];
+    let next = 0;
+    const out: Float32Array[] = [];
+    const fill = () => {
+      while (next < starts.length && pending.length < this.prefetch) pending.push(prepare(next++));
+    };
+    fill();
+    for (let k = 0; k < starts.length; k++) {
+      const pixels = await pending.shift()!;
+      signal?.throwIfAborted();
+      fill();
+      const n = Math.min(batchSize, images.length - starts[k]!);
+      out.push(...(await this.embedPixels(pixels, n, signal)));
+    }
+    return out;
+  }
+
+  async embedTexts(texts: string[], options: { signal?: AbortSignal } = {}): Promise<Float32Array[]> {
+    const { signal } = options;
+    const out: Float32Array[] = [];
+    const { session, output, queue } = this.textTower;
+    for (let start = 0; start < texts.length; start += this.textBatchSize) {
+      signal?.throwIfAborted();
+      const tokens = this.text.encode(texts.slice(start, start + this.textBatchSize));
+      const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', tokens.ids, [tokens.batch, tokens.length]) };
+      if (session.inputNames.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', tokens.mask, [tokens.batch, tokens.length]);
+      const result = await queue.run(() => session.run(feeds, [output]), signal);
+      out.push(...normalizedRows(result[output]!.data as Float32Array, tokens.batch, this.dim));
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.vision.session.release(), this.textTower.session.release()]);
+  }
+}

@@ -1,0 +1,258 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { type EmbedderOptions, OnnxEmbedder } from './embedder.js';
+import { downloadPack, isHubRepoId } from './hub.js';
+import { commitPack, copyFolder, extractZip, findPackRoot, validatePackId } from './install.js';
+import { type PackCheck, type PackInfo, PackError, checkId, inspectPack } from './pack.js';
+import { type ProviderReport, createSession, sessionSettings } from './providers.js';
+import { ScoringCache } from './scoring.js';
+import { towerFile } from './variants.js';
+
+export type PackSource = 'installed' | 'bundled' | 'extra';
+
+/** One row of the Models page / `lookalike models list`. */
+export interface ModelListing {
+  id: string;
+  name: string;
+  family: 'siglip' | 'clip' | null;
+  dim: number | null;
+  variants: string[];
+  /** The variant a session loads (LOOKALIKE_VARIANT or the best installed). */
+  variant: string | null;
+  sizeBytes: number;
+  demo: boolean;
+  source: PackSource;
+  path: string;
+  status: 'ok' | 'broken';
+  error: string | null;
+  isDefault: boolean;
+}
+
+export interface InstallProgress {
+  phase: string;
+  done: number;
+  total?: number;
+  message?: string;
+}
+
+export interface RegistryOptions {
+  /** Bundled demo packs (read-only). */
+  bundledDir: string;
+  /** Where install/download put packs (`<userDataDir>/models`). */
+  installedDir: string;
+  /** More read-only pack folders, e.g. the real-size timing packs for `bench`. */
+  extraDirs?: string[];
+  embedder?: Omit<EmbedderOptions, 'scoringCache'>;
+  log?: (line: string) => void;
+}
+
+/** Finds, installs, removes and loads model packs; one cached Embedder per pack. */
+export class ModelRegistry {
+  private readonly embedders = new Map<string, Promise<OnnxEmbedder>>();
+  private readonly loadErrors = new Map<string, string>();
+  private readonly providerProbes = new Map<string, Promise<ProviderReport | null>>();
+  readonly scoringCache: ScoringCache;
+
+  constructor(readonly options: RegistryOptions) {
+    this.scoringCache = new ScoringCache(path.join(options.installedDir, '.scoring-cache.json'));
+  }
+
+  private roots(): Array<{ dir: string; source: PackSource }> {
+    return [
+      { dir: this.options.installedDir, source: 'installed' as const },
+      ...(this.options.extraDirs ?? []).map((dir) => ({ dir, source: 'extra' as const })),
+      { dir: this.options.bundledDir, source: 'bundled' as const },
+    ];
+  }
+
+  /** Every pack folder, installed first; an id found twice keeps the first (an install shadows nothing silently: ids are unique at install). */
+  async scan(): Promise<Array<{ check: PackCheck; source: PackSource }>> {
+    const seen = new Set<string>();
+    const out: Array<{ check: PackCheck; source: PackSource }> = [];
+    for (const { dir, source } of this.roots()) {
+      const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const e of entries.filter((x) => x.isDirectory() && !x.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name))) {
+        if (seen.has(e.name)) continue;
+        seen.add(e.name);
+        const check = await inspectPack(path.join(dir, e.name), e.name);
+        const loadError = this.loadErrors.get(e.name);
+        out.push({ check: check.ok && loadError ? { ok: false, id: e.name, dir: check.pack.dir, error: loadError, sizeBytes: check.pack.sizeBytes } : check, source });
+      }
+    }
+    return out;
+  }
+
+  /** Default pack: the first real SigLIP pack, else the first real pack of any family, else demo-siglip. */
+  static pickDefault(packs: PackInfo[]): PackInfo | undefined {
+    return (
+      packs.find((p) => !p.demo && p.family === 'siglip') ??
+      packs.find((p) => !p.demo) ??
+      packs.find((p) => p.id === 'demo-siglip') ??
+      packs.find((p) => p.family === 'siglip') ??
+      packs[0]
+    );
+  }
+
+  async list(): Promise<{ models: ModelListing[]; defaultModel: string | null }> {
+    const scanned = await this.scan();
+    const ok = scanned.flatMap((s) => (s.check.ok ? [s.check.pack] : []));
+    const def = ModelRegistry.pickDefault(ok);
+    const requestedVariant = this.options.embedder?.variant ?? process.env.LOOKALIKE_VARIANT;
+    const models = scanned.map(({ check, source }): ModelListing => {
+      if (!check.ok) {
+        return { id: check.id, name: check.id, family: null, dim: null, variants: [], variant: null, sizeBytes: check.sizeBytes, demo: false, source, path: check.dir, status: 'broken', error: check.error, isDefault: false };
+      }
+      const p = check.pack;
+      const variant = requestedVariant && p.variants.includes(requestedVariant as never) ? requestedVariant : (p.variants[0] ?? null);
+      return { id: p.id, name: p.name, family: p.family, dim: p.dim, variants: p.variants, variant, sizeBytes: p.sizeBytes, demo: p.demo, source, path: p.dir, status: 'ok', error: null, isDefault: p.id === def?.id };
+    });
+    return { models, defaultModel: def?.id ?? null };
+  }
+
+  async resolve(id?: string): Promise<PackInfo> {
+    const scanned = await this.scan();
+    if (!id) {
+      const def = ModelRegistry.pickDefault(scanned.flatMap((s) => (s.check.ok ? [s.check.pack] : [])));
+      if (!def) throw new Error('no usable model pack is installed; run "lookalike models install <folder|zip|repo>"');
+      return def;
+    }
+    const found = scanned.find((s) => checkId(s.check) === id);
+    if (!found) throw new NotFoundError(`no model pack "${id}" (installed: ${scanned.map((s) => checkId(s.check)).join(', ') || 'none'})`);
+    if (!found.check.ok) throw new Error(found.check.error);
+    return found.check.pack;
+  }
+
+  /** The loaded Embedder of a pack (default pack when id is omitted), created once and shared. */
+  async embedder(id?: string, overrides: { provider?: string } = {}): Promise<OnnxEmbedder> {
+    const pack = await this.resolve(id);
+    const provider = overrides.provider ?? this.options.embedder?.provider;
+    const key = `${pack.id}\0${provider ?? ''}`;
+    let loading = this.embedders.get(key);
+    if (!loading) {
+      loading = OnnxEmbedder.load(pack, { ...this.options.embedder, provider, scoringCache: this.scoringCache, log: this.options.log });
+      this.embedders.set(key, loading);
+      loading.catch((err: unknown) => {
+        this.embedders.delete(key);
+        // A bad file keeps the pack marked broken in the listing; other failures (provider) may pass.
+        if (err instanceof PackError) this.loadErrors.set(pack.id, err.message);
+      });
+    }
+    return loading;
+  }
+
+  /**
+   * Which provider sessions get in this process and why others were skipped: from a loaded pack
+   * if any, else by opening the smallest installed vision tower once (outcomes are cached).
+   */
+  async providerReport(provider = this.options.embedder?.provider): Promise<ProviderReport | null> {
+    for (const [key, loading] of this.embedders) {
+      if (key.split('\0')[1] !== (provider ?? '')) continue;
+      const e = await loading.catch(() => null);
+      if (e) return e.providers.vision;
+    }
+    let probe = this.providerProbes.get(provider ?? '');
+    if (probe) return probe;
+    probe = (async () => {
+      const packs = (await this.scan()).flatMap((s) => (s.check.ok ? [s.check.pack] : []));
+      const files = await Promise.all(
+        packs.map(async (p) => {
+          const file = path.join(p.dir, towerFile('vision', p.variants[0]!));
+          return { file, size: (await fs.stat(file)).size };
+        }),
+      );
+      const smallest = files.sort((a, b) => a.size - b.size)[0];
+      if (!smallest) return null;
+      const { session, report } = await createSession(smallest.file, sessionSettings({ provider, threads: 1 }));
+      await session.release();
+      return report;
+    })().catch(() => null);
+    this.providerProbes.set(provider ?? '', probe);
+    return probe;
+  }
+
+  async install(
+    source: string,
+    options: { id?: string; variant?: string; signal?: AbortSignal; progress?: (p: InstallProgress) => void } = {},
+  ): Promise<ModelListing> {
+    const { installedDir } = this.options;
+    await fs.mkdir(installedDir, { recursive: true });
+    const stat = await fs.stat(source).catch(() => null);
+    let id: string;
+    if (stat?.isDirectory()) id = options.id ?? path.basename(path.resolve(source));
+    else if (stat?.isFile()) {
+      if (!/\.zip$/i.test(source)) throw new BadInputError(`${source} is not a folder or a .zip archive`);
+      id = options.id ?? path.basename(source).replace(/\.zip$/i, '');
+    } else if (isHubRepoId(source)) id = options.id ?? source.split('/')[1]!;
+    else throw new BadInputError(`"${source}" is not a folder, a .zip file or a Hugging Face repo id (owner/name)`);
+    validatePackId(id);
+    const existing = (await this.scan()).find((s) => checkId(s.check) === id);
+    if (existing) throw new BadInputError(`a model pack "${id}" already exists (${existing.source}); remove it first or choose another id with --id`);
+
+    const staging = path.join(installedDir, `.staging-${id}-${randomBytes(4).toString('hex')}`);
+    try {
+      if (stat?.isDirectory()) {
+        // Check before copying gigabytes: the error names the missing or corrupt file.
+        const check = await inspectPack(source, id);
+        if (!check.ok) throw new Error(check.error);
+        options.progress?.({ phase: 'copying', done: 0, total: 1, message: id });
+        await copyFolder(source, staging);
+        await commitPack(staging, installedDir, id);
+      } else if (stat?.isFile()) {
+        options.progress?.({ phase: 'unzipping', done: 0, total: 1, message: path.basename(source) });
+        await fs.mkdir(staging);
+        await extractZip(source, staging, options.signal);
+        const root = await findPackRoot(staging);
+        await commitPack(root, installedDir, id);
+      } else {
+        // Downloads stay in a per-repo folder between attempts so that an interrupted install resumes.
+        const partial = path.join(installedDir, '.downloads', source.replace('/', '--'));
+        let last = 0;
+        await downloadPack(source, partial, {
+          variant: options.variant,
+          signal: options.signal,
+          progress: (p) => {
+            const now = Date.now();
+            if (now - last < 200 && p.doneBytes < p.totalBytes) return;
+            last = now;
+            options.progress?.({ phase: 'downloading', done: p.doneBytes, total: p.totalBytes, message: p.file });
+          },
+        });
+        await commitPack(partial, installedDir, id);
+      }
+    } finally {
+      await fs.rm(staging, { recursive: true, force: true });
+    }
+    this.loadErrors.delete(id);
+    const listing = (await this.list()).models.find((m) => m.id === id);
+    if (!listing) throw new Error(`installed ${id} but cannot list it`);
+    return listing;
+  }
+
+  async remove(id: string): Promise<void> {
+    const found = (await this.scan()).find((s) => checkId(s.check) === id);
+    if (!found) throw new NotFoundError(`no model pack "${id}"`);
+    if (found.source !== 'installed') throw new BadInputError(`model pack "${id}" is ${found.source === 'bundled' ? 'a bundled demo pack' : 'outside the models folder'} and cannot be removed`);
+    for (const [key, loading] of [...this.embedders]) {
+      if (key.split('\0')[0] !== id) continue;
+      this.embedders.delete(key);
+      await (await loading.catch(() => null))?.close();
+    }
+    this.loadErrors.delete(id);
+    await fs.rm(path.join(this.options.installedDir, id), { recursive: true, force: true });
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.embedders.values()];
+    this.embedders.clear();
+    await Promise.all(all.map(async (p) => (await p.catch(() => null))?.close()));
+  }
+}
+
+/** Lets the API layer map errors to `not_found` / `bad_request` without the engine knowing about the API. */
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+export class BadInputError extends Error {
+  override name = 'BadInputError';
+}
