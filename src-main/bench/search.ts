@@ -4,6 +4,7 @@ import path from 'node:path';
 import { annFiles } from '../index/ann.js';
 import { LocalStore } from '../index/local.js';
 import type { VectorRow } from '../index/types.js';
+import { type BenchSection, formatTable } from './report.js';
 
 /**
  * The "search" section of `lookalike bench`: the local store on synthetic 768-d vectors at
@@ -187,3 +188,24 @@ function round(x: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
+
+/** `lookalike bench` section "search" (quick: 10k only). */
+export const searchSection: BenchSection = {
+  name: 'search',
+  run: (ctx) => benchSearch({ quick: ctx.quick, log: ctx.log }),
+  table(result) {
+    const { rows } = result as Awaited<ReturnType<typeof benchSearch>>;
+    return formatTable([
+      ['vectors', 'exact p50/p95 ms', 'hnsw build s', 'bytes/vector', 'hnsw p50/p95 ms', 'recall@10', 'load s'],
+      ...rows.map((r) => [
+        String(r.vectors),
+        `${r.exact.p50Ms}/${r.exact.p95Ms}`,
+        String(r.ann.buildSeconds),
+        String(r.ann.bytesPerVector),
+        `${r.ann.p50Ms}/${r.ann.p95Ms}`,
+        String(r.ann.recallAt10),
+        String(r.ann.loadSeconds),
+      ]),
+    ]);
+  },
+};

@@ -1,0 +1,215 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { VectorMatrix } from './matrix.js';
+import { type UsearchIndex, usearch } from './usearch.js';
+
+/**
+ * HNSW parameters, chosen with `lookalike bench` (docs/PERFORMANCE.md, "Vector search"):
+ * M=16 links per node, efConstruction 128, ef 128 at query time gave recall@10 >= 0.98 up to 1M
+ * vectors. Vectors are stored as float16 inside the graph (half the memory, same recall); final
+ * scores are always recomputed in float32 from the matrix.
+ */
+export interface HnswParams {
+  connectivity: number;
+  expansionAdd: number;
+  expansionSearch: number;
+}
+
+export const DEFAULT_HNSW: HnswParams = { connectivity: 16, expansionAdd: 128, expansionSearch: 128 };
+
+/** What the sidecar file records about a saved index; any mismatch means "rebuild". */
+interface IndexMeta {
+  format: 2;
+  modelId: string;
+  revision: string;
+  dim: number;
+  params: HnswParams;
+  /** Row count (holes included) and sha256 of the saved index and row-key files. */
+  rows: number;
+  indexBytes: number;
+  indexSha256: string;
+  keysSha256: string;
+}
+
+export interface AnnFiles {
+  /** `<db>.<model>.<revision>.hnsw`; `.keys` (row order: flag + 32-byte digest) and `.json` sit beside it. */
+  index: string;
+  keys: string;
+  meta: string;
+}
+
+export function annFiles(dbPath: string, modelId: string, revision: string): AnnFiles {
+  const base = `${dbPath}.${safeName(modelId)}.${safeName(revision).slice(0, 24)}.hnsw`;
+  return { index: base, keys: `${base}.keys`, meta: `${base}.json` };
+}
+
+export function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '') || 'model';
+}
+
+export interface AnnBuildProgress {
+  done: number;
+  total: number;
+}
+
+/** An HNSW graph over a VectorMatrix: index keys are the matrix's row numbers. */
+export class AnnIndex {
+  private constructor(
+    private readonly index: UsearchIndex,
+    readonly params: HnswParams,
+  ) {}
+
+  static empty(dim: number, params: HnswParams = DEFAULT_HNSW): AnnIndex {
+    const index = new usearch.Index({
+      dimensions: dim,
+      metric: usearch.MetricKind.IP,
+      quantization: usearch.ScalarKind.F16,
+      connectivity: params.connectivity,
+      expansion_add: params.expansionAdd,
+      expansion_search: params.expansionSearch,
+      multi: false,
+    });
+    return new AnnIndex(index, params);
+  }
+
+  size(): number {
+    return this.index.size();
+  }
+
+  /**
+   * Adds matrix rows in chunks, yielding to the event loop between chunks so that a build of
+   * minutes stays cancellable and reports progress. usearch uses every core within a chunk.
+   */
+  async addRows(matrix: VectorMatrix, rows: number[], options: { signal?: AbortSignal; onProgress?: (p: AnnBuildProgress) => void } = {}): Promise<void> {
+    const chunk = 4096;
+    // Contiguous runs go in as one view; scattered rows (incremental updates) are gathered.
+    for (let i = 0; i < rows.length; i += chunk) {
+      options.signal?.throwIfAborted();
+      const part = rows.slice(i, i + chunk);
+      const keys = BigUint64Array.from(part, (r) => BigInt(r));
+      const first = part[0] as number;
+      const contiguous = part[part.length - 1] === first + part.length - 1;
+      const vectors = contiguous ? matrix.slice(first, first + part.length) : gather(matrix, part);
+      this.index.add(keys, vectors, 0);
+      options.onProgress?.({ done: Math.min(i + chunk, rows.length), total: rows.length });
+      await yieldToEventLoop();
+    }
+  }
+
+  remove(rows: number[]): void {
+    if (rows.length) this.index.remove(BigUint64Array.from(rows, (r) => BigInt(r)));
+  }
+
+  /** Candidate rows, best first (approximate). */
+  search(query: Float32Array, k: number): number[] {
+    const n = this.index.size();
+    if (n === 0 || k <= 0) return [];
+    const matches = this.index.search(query, Math.min(k, n), 1);
+    const out: number[] = [];
+    for (const key of matches.keys) if (key !== 0xffffffffffffffffn) out.push(Number(key));
+    return out;
+  }
+
+  /** Writes index, row keys and sidecar; each through a temp file and rename, sidecar last. */
+  save(files: AnnFiles, matrix: VectorMatrix, identity: { modelId: string; revision: string }): void {
+    const tmp = `${files.index}.tmp-${process.pid}`;
+    this.index.save(tmp);
+    fs.renameSync(tmp, files.index);
+    const keys = encodeKeys(matrix);
+    fs.writeFileSync(`${files.keys}.tmp-${process.pid}`, keys);
+    fs.renameSync(`${files.keys}.tmp-${process.pid}`, files.keys);
+    const meta: IndexMeta = {
+      format: 2,
+      ...identity,
+      dim: matrix.dim,
+      params: this.params,
+      rows: matrix.rowCount,
+      indexBytes: fs.statSync(files.index).size,
+      indexSha256: hashFile(files.index),
+      keysSha256: createHash('sha256').update(keys).digest('hex'),
+    };
+    fs.writeFileSync(`${files.meta}.tmp-${process.pid}`, JSON.stringify(meta));
+    fs.renameSync(`${files.meta}.tmp-${process.pid}`, files.meta);
+  }
+
+  /**
+   * Loads a saved index if its sidecar matches this model, revision, dimension and parameters
+   * and both files hash to what the sidecar says. usearch aborts the process on a malformed
+   * file, so nothing reaches it unverified. Returns why it could not, for the log.
+   */
+  static load(
+    files: AnnFiles,
+    identity: { modelId: string; revision: string; dim: number },
+    params: HnswParams = DEFAULT_HNSW,
+  ): { index: AnnIndex; rowShas: Array<string | null> } | { reason: string } {
+    let meta: IndexMeta;
+    try {
+      meta = JSON.parse(fs.readFileSync(files.meta, 'utf8')) as IndexMeta;
+    } catch (err) {
+      return { reason: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no saved index' : 'unreadable index sidecar' };
+    }
+    if (meta.format !== 2 || meta.modelId !== identity.modelId || meta.revision !== identity.revision || meta.dim !== identity.dim) {
+      return { reason: 'saved index is for another model revision' };
+    }
+    if (JSON.stringify(meta.params) !== JSON.stringify(params)) return { reason: 'saved index was built with other parameters' };
+    let keys: Buffer;
+    try {
+      if (fs.statSync(files.index).size !== meta.indexBytes) return { reason: 'saved index has the wrong size (truncated?)' };
+      keys = fs.readFileSync(files.keys);
+    } catch {
+      return { reason: 'saved index files are missing' };
+    }
+    if (keys.length !== meta.rows * KEY_BYTES || createHash('sha256').update(keys).digest('hex') !== meta.keysSha256) return { reason: 'saved row keys are corrupt' };
+    if (hashFile(files.index) !== meta.indexSha256) return { reason: 'saved index is corrupt (checksum mismatch)' };
+    const ann = AnnIndex.empty(meta.dim, params);
+    ann.index.load(files.index);
+    return { index: ann, rowShas: decodeKeys(keys) };
+  }
+}
+
+export function removeAnnFiles(files: AnnFiles): void {
+  for (const f of [files.meta, files.keys, files.index]) fs.rmSync(f, { force: true });
+}
+
+function gather(matrix: VectorMatrix, rows: number[]): Float32Array {
+  const out = new Float32Array(rows.length * matrix.dim);
+  rows.forEach((r, i) => out.set(matrix.vector(r), i * matrix.dim));
+  return out;
+}
+
+/** Row keys: per row a live flag byte and the sha256 as 32 raw bytes (all zero for a removed row). */
+const KEY_BYTES = 33;
+
+function encodeKeys(matrix: VectorMatrix): Buffer {
+  const out = Buffer.alloc(matrix.rowCount * KEY_BYTES);
+  for (let r = 0; r < matrix.rowCount; r++) {
+    const sha = matrix.shaAt(r);
+    if (!sha) continue;
+    out[r * KEY_BYTES] = 1;
+    out.write(sha, r * KEY_BYTES + 1, 'hex');
+  }
+  return out;
+}
+
+function decodeKeys(buf: Buffer): Array<string | null> {
+  const out: Array<string | null> = [];
+  for (let o = 0; o < buf.length; o += KEY_BYTES) out.push(buf[o] === 1 ? buf.toString('hex', o + 1, o + KEY_BYTES) : null);
+  return out;
+}
+
+function hashFile(file: string): string {
+  const hash = createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(8 << 20);
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      hash.update(buf.subarray(0, n));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return hash.digest('hex');
+}

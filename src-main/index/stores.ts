@@ -1,0 +1,146 @@
+import type { Catalog } from '../catalog/catalog.js';
+import { migrate } from '../catalog/migrations.js';
+import { annFiles } from './ann.js';
+import { embeddingsGeneration, listingsOfImages, shasMatching } from './catalog-source.js';
+import { DEFAULT_ANN_THRESHOLD, LocalStore } from './local.js';
+import type { PushCheckpoint, PushSource } from './qdrant.js';
+
+export interface ModelIdentity {
+  id: string;
+  revision: string;
+  dim: number;
+}
+
+export interface StoreLoadContext {
+  signal?: AbortSignal;
+  progress?: (p: { phase: string; done: number; total: number }) => void;
+}
+
+export interface SearchStoresOptions {
+  dbPath: string;
+  catalog: () => Catalog;
+  /** Vectors from which the local store uses HNSW; env LOOKALIKE_ANN_THRESHOLD overrides. */
+  annThreshold?: number;
+  log?: (line: string) => void;
+}
+
+/** The ANN threshold from LOOKALIKE_ANN_THRESHOLD, if set to a non-negative integer. */
+export function annThresholdFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.LOOKALIKE_ANN_THRESHOLD;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`LOOKALIKE_ANN_THRESHOLD must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+/**
+ * Loaded local stores, one per model revision, kept between calls (Services.stores). Each use
+ * compares the catalog's embedding generation for that model with the one the store was loaded
+ * at and reloads on a change (new import, pruned revision); concurrent callers share one load.
+ */
+export class SearchStores {
+  private readonly loaded = new Map<string, { generation: string; store: Promise<LocalStore> }>();
+
+  constructor(private readonly options: SearchStoresOptions) {}
+
+  get annThreshold(): number {
+    return this.options.annThreshold ?? annThresholdFromEnv() ?? DEFAULT_ANN_THRESHOLD;
+  }
+
+  async local(model: ModelIdentity, ctx: StoreLoadContext = {}): Promise<LocalStore> {
+    const catalog = this.options.catalog();
+    const key = `${model.id}\0${model.revision}`;
+    const generation = embeddingsGeneration(catalog, model.id, model.revision);
+    const cached = this.loaded.get(key);
+    if (cached && cached.generation === generation) return cached.store;
+    const store = LocalStore.open(catalog.iterateEmbeddings(model.id, model.revision, 4096), {
+      modelId: model.id,
+      revision: model.revision,
+      dim: model.dim,
+      count: catalog.embeddingCount(model.id, model.revision),
+      annThreshold: this.annThreshold,
+      files: annFiles(this.options.dbPath, model.id, model.revision),
+      resolveFilter: (filter) => shasMatching(catalog, filter),
+      signal: ctx.signal,
+      onProgress: ctx.progress,
+      log: this.options.log,
+    });
+    this.loaded.set(key, { generation, store });
+    // A failed or cancelled load must not stick: the next call tries again.
+    store.catch(() => {
+      if (this.loaded.get(key)?.store === store) this.loaded.delete(key);
+    });
+    return store;
+  }
+
+  /** The catalog seen as a source for `pushToQdrant`. */
+  pushSource(model: ModelIdentity): PushSource {
+    const catalog = this.options.catalog();
+    return {
+      modelId: model.id,
+      revision: model.revision,
+      dim: model.dim,
+      count: catalog.embeddingCount(model.id, model.revision),
+      rows: () => catalog.iterateEmbeddings(model.id, model.revision, 1024),
+      payloads: (shas) => listingsOfImages(catalog, shas),
+    };
+  }
+
+  checkpoint(): PushCheckpoint {
+    return sqliteCheckpoint(this.options.catalog());
+  }
+
+  close(): void {
+    this.loaded.clear();
+  }
+}
+
+const checkpointMigration = {
+  id: 'search-0001-qdrant-pushed',
+  sql: /* sql */ `
+    -- Points confirmed by Qdrant, per collection and named vector: a push sends only the rest.
+    CREATE TABLE qdrant_pushed (
+      collection   TEXT NOT NULL,
+      vector       TEXT NOT NULL,
+      revision     TEXT NOT NULL,
+      sha256       TEXT NOT NULL,
+      payload_hash TEXT NOT NULL,
+      pushed_at    INTEGER NOT NULL,
+      PRIMARY KEY (collection, vector, sha256)
+    );`,
+};
+
+/** The push checkpoint as a table in the catalog (added through the catalog's migrations). */
+export function sqliteCheckpoint(catalog: Catalog): PushCheckpoint {
+  migrate(catalog.db, [checkpointMigration]);
+  const db = catalog.db;
+  return {
+    pushed(collection, vector, revision) {
+      const rows = db
+        .prepare('SELECT sha256, payload_hash AS hash FROM qdrant_pushed WHERE collection = ? AND vector = ? AND revision = ?')
+        .all(collection, vector, revision) as Array<{ sha256: string; hash: string }>;
+      return new Map(rows.map((r) => [r.sha256, r.hash]));
+    },
+    markPushed(collection, vector, revision, rows) {
+      const upsert = db.prepare(
+        'INSERT INTO qdrant_pushed (collection, vector, revision, sha256, payload_hash, pushed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (collection, vector, sha256) DO UPDATE SET revision = excluded.revision, payload_hash = excluded.payload_hash, pushed_at = excluded.pushed_at',
+      );
+      const now = Date.now();
+      db.transaction(() => {
+        for (const r of rows) upsert.run(collection, vector, revision, r.sha256, r.payloadHash, now);
+      })();
+    },
+    forget(collection) {
+      db.prepare('DELETE FROM qdrant_pushed WHERE collection = ?').run(collection);
+    },
+  };
+}
+
+/** How many of a model revision's vectors the checkpoint says are in the collection. */
+export function pushedCount(catalog: Catalog, collection: string, vector: string, revision: string): number {
+  migrate(catalog.db, [checkpointMigration]);
+  return catalog.db
+    .prepare('SELECT count(*) FROM qdrant_pushed WHERE collection = ? AND vector = ? AND revision = ?')
+    .pluck()
+    .get(collection, vector, revision) as number;
+}

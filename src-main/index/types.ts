@@ -1,0 +1,46 @@
+/**
+ * Vector stores: where a model's image vectors live and how the k nearest ones to a query are
+ * found. Two implementations answer the same calls with the same results: the local store
+ * (in-process, exact or HNSW) and Qdrant (a server, for catalogs shared between machines).
+ */
+
+/** Listing-level filter: an image passes when at least one of its listings passes every field. */
+export interface ListingFilter {
+  category?: string;
+  seller?: string;
+  /** Inclusive bounds. */
+  priceMin?: number;
+  priceMax?: number;
+}
+
+export interface StoreHit {
+  sha256: string;
+  /** Cosine similarity of the (L2-normalised) query and image vectors. */
+  score: number;
+}
+
+export type StoreKind = 'exact' | 'ann' | 'qdrant';
+
+export interface VectorStore {
+  readonly kind: StoreKind;
+  readonly modelId: string;
+  readonly revision: string;
+  readonly dim: number;
+  /** Vectors searchable now. */
+  size(): number;
+  /**
+   * The k images most similar to `query` (L2-normalised, length dim), best first, at most one
+   * hit per image; fewer than k when fewer images pass the filter.
+   */
+  search(query: Float32Array, k: number, filter?: ListingFilter): Promise<StoreHit[]>;
+}
+
+/** One batch of a model's cached vectors, as the catalog hands them out. */
+export interface VectorRow {
+  sha256: string;
+  vector: Float32Array;
+}
+
+export function isEmptyFilter(filter: ListingFilter | undefined): boolean {
+  return !filter || (filter.category === undefined && filter.seller === undefined && filter.priceMin === undefined && filter.priceMax === undefined);
+}
