@@ -10,6 +10,32 @@ IMAGE_SIZE = 64
 WIDTH = 128  # text width = vision hidden size = embedding size
 
 
+class Linear(nn.Linear):
+    """nn.Linear computed as a 1x1 convolution while training.
+
+    Debian's torch build links the reference BLAS (matmul ~15x slower) but oneDNN
+    convolutions; the ONNX export uses the plain Gemm/MatMul path. Same weights, same maths."""
+
+    def forward(self, x):
+        if torch.onnx.is_in_onnx_export():
+            return super().forward(x)
+        shape = x.shape
+        y = F.conv1d(x.reshape(1, -1, shape[-1]).transpose(1, 2), self.weight[:, :, None], self.bias)
+        return y.transpose(1, 2).reshape(*shape[:-1], -1)
+
+
+def matmul_nt(x, y):
+    """x @ y^T over leading batch dims ([..., M, K] x [..., N, K] -> [..., M, N]); a grouped
+    1x1 convolution while training for the same reason as `Linear`."""
+    if torch.onnx.is_in_onnx_export():
+        return x @ y.transpose(-1, -2)
+    *lead, m, k = x.shape
+    n = y.shape[-2]
+    g = math.prod(lead)
+    out = F.conv1d(x.reshape(g, m, k).transpose(1, 2).reshape(1, g * k, m), y.reshape(g * n, k, 1), groups=g)
+    return out.reshape(g, n, m).transpose(1, 2).reshape(*lead, m, n)
+
+
 def conv_bn(cin, cout, stride):
     return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
@@ -29,15 +55,15 @@ class VisionTower(nn.Module):
         self.pos = nn.Parameter(torch.zeros(1, 16, width))
         self.norm = nn.LayerNorm(width)
         self.probe = nn.Parameter(torch.randn(1, 1, width) * 0.02)
-        self.key = nn.Linear(width, width)
-        self.value = nn.Linear(width, width)
-        self.mlp = nn.Sequential(nn.LayerNorm(width), nn.Linear(width, 2 * width), nn.GELU(), nn.Linear(2 * width, width))
-        self.head = nn.Linear(width, width)
+        self.key = Linear(width, width)
+        self.value = Linear(width, width)
+        self.mlp = nn.Sequential(nn.LayerNorm(width), Linear(width, 2 * width), nn.GELU(), Linear(2 * width, width))
+        self.head = Linear(width, width)
 
     def forward(self, pixel_values):
         x = self.features(pixel_values)
         tokens = self.norm(x.flatten(2).transpose(1, 2) + self.pos)
-        attn = torch.softmax((self.key(tokens) @ self.probe.transpose(1, 2)) / math.sqrt(tokens.shape[-1]), dim=1)
+        attn = torch.softmax(self.key(tokens) @ self.probe.transpose(1, 2) / math.sqrt(tokens.shape[-1]), dim=1)
         pooled = (attn * self.value(tokens)).sum(1)
         pooled = pooled + self.mlp(pooled)
         return tokens, self.head(pooled)
@@ -48,18 +74,19 @@ class Block(nn.Module):
         super().__init__()
         self.heads = heads
         self.ln1 = nn.LayerNorm(width)
-        self.qkv = nn.Linear(width, 3 * width)
-        self.out = nn.Linear(width, width)
+        self.qkv = Linear(width, 3 * width)
+        self.out = Linear(width, width)
         self.ln2 = nn.LayerNorm(width)
-        self.mlp = nn.Sequential(nn.Linear(width, mlp), nn.GELU(), nn.Linear(mlp, width))
+        self.mlp = nn.Sequential(Linear(width, mlp), nn.GELU(), Linear(mlp, width))
 
     def forward(self, x, bias=None):
         b, n, w = x.shape
         q, k, v = self.qkv(self.ln1(x)).reshape(b, n, 3, self.heads, w // self.heads).permute(2, 0, 3, 1, 4)
-        scores = q @ k.transpose(-1, -2) / math.sqrt(w // self.heads)
+        scores = matmul_nt(q, k) / math.sqrt(w // self.heads)
         if bias is not None:
             scores = scores + bias
-        x = x + self.out((torch.softmax(scores, -1) @ v).transpose(1, 2).reshape(b, n, w))
+        attended = matmul_nt(torch.softmax(scores, -1), v.transpose(-1, -2))
+        x = x + self.out(attended.transpose(1, 2).reshape(b, n, w))
         return x + self.mlp(self.ln2(x))
 
 
@@ -75,7 +102,7 @@ class TextTower(nn.Module):
         self.pos = nn.Parameter(torch.randn(1, max_len, width) * 0.01)
         self.blocks = nn.ModuleList(Block(width, heads, mlp) for _ in range(layers))
         self.final_ln = nn.LayerNorm(width)
-        self.head = nn.Linear(width, width, bias=(style == "siglip"))  # SigLIP head / CLIP text_projection
+        self.head = Linear(width, width, bias=(style == "siglip"))  # SigLIP head / CLIP text_projection
 
     def forward(self, input_ids, attention_mask=None):
         n = input_ids.shape[1]
