@@ -12,6 +12,7 @@ their first rows; CLIP's argmax pooling still lands on <|endoftext|>, the demo's
 No combined onnx/model.onnx is written (it would double the size): the score constants are in
 config.json (`lookalike.logit_scale` / `logit_bias`), the engine's documented fallback.
 """
+import inspect
 import json
 import math
 import os
@@ -145,8 +146,10 @@ class ClipText(nn.Module):
 def export(module, args, path, inputs, outputs, dynamic):
     module.eval()
     with torch.no_grad():
+        # Newer torch defaults to the dynamo exporter; the TorchScript one matches the real packs' exports.
+        legacy = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
         torch.onnx.export(module, args, path, input_names=inputs, output_names=outputs,
-                          dynamic_axes=dynamic, opset_version=OPSET, do_constant_folding=True)
+                          dynamic_axes=dynamic, opset_version=OPSET, do_constant_folding=True, **legacy)
     print(f"  {os.path.relpath(path)}: {os.path.getsize(path) / 1e6:.0f} MB", flush=True)
 
 
