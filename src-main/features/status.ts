@@ -1,10 +1,17 @@
 import type { Handler } from '../api/handler.js';
 import { appVersion } from '../version.js';
 
-export const appStatus: Handler<'app.status'> = async (_input, { services }) => ({
-  version: appVersion,
-  dbPath: services.dbPath,
-  listings: services.catalog.listingCount(),
-  images: services.catalog.imageCount(),
-  models: [],
-});
+export const appStatus: Handler<'app.status'> = async (_input, { services }) => {
+  const [{ models }, provider] = await Promise.all([services.models.list(), services.models.providerReport()]);
+  return {
+    version: appVersion,
+    dbPath: services.dbPath,
+    listings: services.catalog.listingCount(),
+    images: services.catalog.imageCount(),
+    // Usable packs, the default (active) one first.
+    models: models
+      .filter((m) => m.status === 'ok' && m.family)
+      .sort((a, b) => Number(b.isDefault) - Number(a.isDefault))
+      .map((m) => ({ id: m.id, name: m.name, family: m.family as string, demo: m.demo, provider: provider?.active ?? null })),
+  };
+};

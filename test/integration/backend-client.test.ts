@@ -40,7 +40,7 @@ describe('backend process', () => {
 describe('backend hang detection', () => {
   it('kills and restarts a backend that stops answering', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-hang-'));
-    const client = new BackendClient({ dbPath: path.join(dir, 'catalog.db'), hangTimeoutMs: 1500 });
+    const client = new BackendClient({ dbPath: path.join(dir, 'catalog.db'), hangTimeoutMs: 5000 });
     try {
       await client.call('app.status', {});
       const pid = client.pid as number;
