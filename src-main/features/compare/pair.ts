@@ -1,0 +1,37 @@
+import { ApiError } from '../../api/errors.js';
+import type { OnnxEmbedder } from '../../engine/embedder.js';
+import type { Services } from '../../services.js';
+import { firstPackOfFamily, loadModel } from '../mismatch/models.js';
+
+export interface LoadedPair {
+  models: [OnnxEmbedder, OnnxEmbedder];
+  /** Milliseconds to get each pack in this call (a load, or a few ms of lookup when already loaded). */
+  loadMs: [number, number];
+}
+
+/** The two packs to compare: as given, else the first CLIP pack and the first SigLIP pack installed. */
+export async function resolvePair(services: Services, ids: readonly string[] | undefined): Promise<[string, string]> {
+  if (ids) {
+    if (ids.length !== 2) throw new ApiError('bad_request', `give exactly two model ids to compare, got ${ids.length}`);
+    if (ids[0] === ids[1]) throw new ApiError('bad_request', `the two models must differ (both are "${ids[0]}")`);
+    return [ids[0]!, ids[1]!];
+  }
+  const clip = await firstPackOfFamily(services, 'clip');
+  const siglip = await firstPackOfFamily(services, 'siglip');
+  if (!clip || !siglip) {
+    throw new ApiError('unavailable', `comparing needs two packs; default is one CLIP and one SigLIP pack, installed: ${clip ?? 'no CLIP'}, ${siglip ?? 'no SigLIP'} — name two with models`);
+  }
+  return [clip, siglip];
+}
+
+export async function loadPair(services: Services, ids: readonly string[] | undefined): Promise<LoadedPair> {
+  const [a, b] = await resolvePair(services, ids);
+  const loadMs: [number, number] = [0, 0];
+  const models = [] as unknown as [OnnxEmbedder, OnnxEmbedder];
+  for (const [i, id] of [a, b].entries()) {
+    const started = performance.now();
+    models[i] = await loadModel(services, id);
+    loadMs[i] = Math.round(performance.now() - started);
+  }
+  return { models, loadMs };
+}

@@ -1,0 +1,101 @@
+import type { Progress } from '../../api/schemas/common.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import type { Embedder } from '../../engine/types.js';
+import { candidateScores, cosine, matchProbability } from './scores.js';
+import { MismatchStore, type ScoreRow, textSha } from './store.js';
+import { imageVectors, textVectors } from './vectors.js';
+
+/** Categories beyond this many (rarest first) are left out of the zero-shot prompt set. */
+export const MAX_CATEGORIES = 200;
+const BATCH = 256;
+
+/** The text a category is scored as: the name with separators as spaces ("home_decor" -> "home decor"). */
+export function categoryPrompt(category: string): string {
+  return category.replace(/[_\s]+/g, ' ').trim();
+}
+
+export interface PromptSet {
+  categories: string[];
+  prompts: string[];
+  /** Identifies the set; CLIP relative scores are recomputed when it changes. */
+  sha: string;
+}
+
+export function promptSet(store: MismatchStore): PromptSet {
+  const categories = store.categories(MAX_CATEGORIES);
+  const prompts = categories.map(categoryPrompt);
+  return { categories, prompts, sha: textSha(JSON.stringify(prompts)) };
+}
+
+/**
+ * CLIP's relative score of a title: its share of the softmax over the title and the category
+ * prompts. Near 1: the photo fits the title better than any category; near 0: some category fits
+ * far better. Relative to this prompt set only, never a probability.
+ */
+export function relativeTitleScore(embedder: Embedder, titleCos: number, promptCosines: readonly number[]): number {
+  return candidateScores(embedder.scoring, [titleCos, ...promptCosines])[0]!;
+}
+
+export interface ScoreRunStats {
+  scored: number;
+  /** Listings whose image file is gone and has no cached vector: left unscored. */
+  unreadable: number;
+  ms: number;
+}
+
+/**
+ * Brings the stored scores of one model revision up to date: scores only listings that are new,
+ * retitled, re-photographed (or, for CLIP, all of them when the category set changed).
+ */
+export async function refreshScores(
+  catalog: Catalog,
+  store: MismatchStore,
+  embedder: Embedder,
+  ctx: { progress?: (p: Progress) => void; signal?: AbortSignal },
+): Promise<ScoreRunStats> {
+  const started = Date.now();
+  const softmax = embedder.scoring.kind === 'softmax';
+  const prompts = softmax ? promptSet(store) : null;
+  store.dropUnscorable(embedder.id, embedder.revision);
+  const stale = store.staleListings(embedder.id, embedder.revision, prompts?.sha ?? null);
+  if (stale.length === 0) return { scored: 0, unreadable: 0, ms: Date.now() - started };
+  const promptVectors = prompts ? await textVectors(store, embedder, prompts.prompts, ctx.signal) : null;
+  let scored = 0;
+  let unreadable = 0;
+  for (let start = 0; start < stale.length; start += BATCH) {
+    ctx.signal?.throwIfAborted();
+    const batch = stale.slice(start, start + BATCH);
+    const images = await imageVectors(catalog, embedder, batch.map((l) => l.sha256), ctx.signal);
+    const titles = await textVectors(store, embedder, batch.map((l) => l.title), ctx.signal);
+    const rows: ScoreRow[] = [];
+    for (const l of batch) {
+      const image = images.get(l.sha256);
+      if (!image) {
+        unreadable++;
+        continue;
+      }
+      const cos = cosine(image, titles.get(l.title)!);
+      rows.push({
+        listing: l.id,
+        sha256: l.sha256,
+        text: l.title,
+        cosine: cos,
+        probability: softmax ? null : matchProbability(embedder.scoring, cos),
+        relativeScore: promptVectors && prompts ? relativeTitleScore(embedder, cos, prompts.prompts.map((p) => cosine(image, promptVectors.get(p)!))) : null,
+      });
+    }
+    store.putScores(embedder.id, embedder.revision, prompts?.sha ?? null, rows);
+    scored += rows.length;
+    const elapsed = (Date.now() - started) / 1000;
+    const done = start + batch.length;
+    ctx.progress?.({
+      phase: 'scoring titles',
+      done,
+      total: stale.length,
+      failed: unreadable,
+      ratePerSecond: elapsed > 0 ? done / elapsed : undefined,
+      message: embedder.id,
+    });
+  }
+  return { scored, unreadable, ms: Date.now() - started };
+}
