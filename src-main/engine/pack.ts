@@ -1,3 +1,4 @@
+import { ApiError } from '../api/errors.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -29,13 +30,13 @@ export function checkId(c: PackCheck): string {
 }
 
 /** A pack that cannot be used, with a one-line reason naming the file at fault. */
-export class PackError extends Error {
+export class PackError extends ApiError {
   override name = 'PackError';
   constructor(
     readonly file: string,
     message: string,
   ) {
-    super(message);
+    super('unavailable', message);
   }
 }
 

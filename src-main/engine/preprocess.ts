@@ -1,3 +1,4 @@
+import { ApiError } from '../api/errors.js';
 import sharp, { type KernelEnum } from 'sharp';
 import type { ModelFamily } from './types.js';
 
@@ -25,13 +26,14 @@ export interface DecodeLimits {
 export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 100_000_000, fastShrinkOnLoad: true };
 
 /** An image that could not be decoded; `index` is its position in the batch given to the engine. */
-export class ImageDecodeError extends Error {
+/** A batch image that cannot be decoded; `index` is its position in the batch. */
+export class ImageDecodeError extends ApiError {
   override name = 'ImageDecodeError';
   constructor(
     message: string,
     readonly index: number,
   ) {
-    super(message);
+    super('bad_request', message);
   }
 }
 

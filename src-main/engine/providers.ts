@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { BadInputError } from './errors.js';
 
 export const PROVIDERS = ['cuda', 'tensorrt', 'dml', 'coreml', 'webgpu', 'cpu'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -45,7 +46,7 @@ export function parseProviderOrder(value: string): ProviderName[] {
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
   if (names.length === 0) throw new Error('empty provider list');
-  for (const n of names) if (!isProviderName(n)) throw new Error(`unknown execution provider "${n}" (known: ${PROVIDERS.join(', ')})`);
+  for (const n of names) if (!isProviderName(n)) throw new BadInputError(`unknown execution provider "${n}" (known: ${PROVIDERS.join(', ')})`);
   return names as ProviderName[];
 }
 

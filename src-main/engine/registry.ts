@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type EmbedderOptions, OnnxEmbedder } from './embedder.js';
 import { downloadPack, isHubRepoId } from './hub.js';
 import { commitPack, copyFolder, extractZip, findPackRoot, validatePackId } from './install.js';
+import { BadInputError, NotFoundError } from './errors.js';
 import { type PackCheck, type PackInfo, PackError, checkId, inspectPack } from './pack.js';
 import { type ProviderReport, createSession, sessionSettings } from './providers.js';
 import { ScoringCache } from './scoring.js';
@@ -250,9 +251,3 @@ export class ModelRegistry {
 }
 
 /** Lets the API layer map errors to `not_found` / `bad_request` without the engine knowing about the API. */
-export class NotFoundError extends Error {
-  override name = 'NotFoundError';
-}
-export class BadInputError extends Error {
-  override name = 'BadInputError';
-}

@@ -1,3 +1,4 @@
+import { BadInputError } from './errors.js';
 /**
  * ONNX weight variants as Transformers.js names them: `onnx/<tower>_model<suffix>.onnx`.
  * The order below is the preference on CPU: fp32 is fastest and exact there, 8-bit weights are
@@ -32,7 +33,7 @@ export function towerFile(tower: 'vision' | 'text' | 'combined', variant: Varian
 /** The variant to use: the requested one if installed, else the first installed by preference. */
 export function pickVariant(installed: Variant[], requested: string | undefined, gpu = false): Variant {
   if (requested) {
-    if (!isVariant(requested)) throw new Error(`unknown model variant "${requested}" (known: ${Object.keys(VARIANT_SUFFIXES).join(', ')})`);
+    if (!isVariant(requested)) throw new BadInputError(`unknown model variant "${requested}" (known: ${Object.keys(VARIANT_SUFFIXES).join(', ')})`);
     if (!installed.includes(requested)) throw new Error(`variant "${requested}" is not installed in this pack (installed: ${installed.join(', ') || 'none'})`);
     return requested;
   }

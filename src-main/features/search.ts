@@ -3,30 +3,12 @@ import { ApiError } from '../api/errors.js';
 import type { CallContext, Handler } from '../api/handler.js';
 import type { ImageRef } from '../api/schemas/common.js';
 import type { SearchFilter } from '../api/schemas/search.js';
-import { ImageDecodeError } from '../engine/preprocess.js';
-import { BadInputError, NotFoundError } from '../engine/registry.js';
 import type { Embedder } from '../engine/types.js';
 import { listingsOfImages } from '../index/catalog-source.js';
 import { combineQuery } from '../index/query.js';
 import { NOT_CONFIGURED, QdrantStore, collectionName, pushToQdrant, qdrantHealth, qdrantSettings, vectorName } from '../index/qdrant.js';
 import { pushedCount } from '../index/stores.js';
 import type { VectorStore } from '../index/types.js';
-
-/** Engine errors to API errors with the same one-line message. */
-function apiError(err: unknown): unknown {
-  if (err instanceof ApiError || (err instanceof Error && err.name === 'AbortError')) return err;
-  if (err instanceof NotFoundError) return new ApiError('not_found', err.message);
-  if (err instanceof BadInputError || err instanceof ImageDecodeError) return new ApiError('bad_request', err.message);
-  return err instanceof Error ? new ApiError('failed', err.message) : err;
-}
-
-async function guarded<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw apiError(err);
-  }
-}
 
 async function embedder(services: CallContext['services'], model: string | undefined): Promise<Embedder> {
   return services.models.embedder(model);
@@ -61,78 +43,75 @@ function toFilter(filter: SearchFilter | undefined) {
   return filter ?? {};
 }
 
-export const searchQuery: Handler<'search.query'> = (input, ctx) =>
-  guarded(async () => {
-    const { services, signal } = ctx;
-    const model = await embedder(services, input.model);
-    const identity = { id: model.id, revision: model.revision, dim: model.dim };
-    // Load (or reuse) the store first: its one-time load is not query time.
-    let store: VectorStore;
-    if (input.store === 'qdrant') {
-      const settings = qdrantSettings(input.qdrant ?? {});
-      if (!settings) throw new ApiError('unavailable', NOT_CONFIGURED);
-      store = await QdrantStore.open(settings, collectionName(services.dbPath), { modelId: model.id, revision: model.revision, dim: model.dim });
-    } else {
-      store = await services.stores.local(identity, { signal, progress: ctx.progress });
-    }
-
-    const started = performance.now();
-    const [imageVec, textVec] = await Promise.all([
-      input.image ? imageVector(input.image, model, ctx) : undefined,
-      input.text !== undefined ? model.embedTexts([input.text], { signal }).then((v) => v[0]) : undefined,
-    ]);
-    const query = combineQuery(imageVec, textVec, input.textWeight);
-    // "More like this" on a catalog image: the image itself is not a result.
-    const self = input.image && 'sha256' in input.image && input.text === undefined ? input.image.sha256 : undefined;
-    const filter = toFilter(input.filter);
-    const hits = (await store.search(query, input.k + (self ? 1 : 0), filter)).filter((h) => h.sha256 !== self).slice(0, input.k);
-    const catalog = services.catalog;
-    const listings = listingsOfImages(catalog, hits.map((h) => h.sha256), filter);
-    const results = hits.map((h) => {
-      const of = listings.get(h.sha256) ?? [];
-      return { sha256: h.sha256, image: catalog.imagePaths(h.sha256)[0] ?? null, score: h.score, listing: of[0] ?? null, listings: of };
-    });
-    return {
-      model: model.id,
-      store: input.store,
-      method: store.kind,
-      searched: store.size(),
-      ms: Math.round((performance.now() - started) * 10) / 10,
-      results,
-    };
-  });
-
-export const searchQdrantStatus: Handler<'search.qdrantStatus'> = (input, { services }) =>
-  guarded(async () => {
-    const collection = collectionName(services.dbPath);
-    const catalog = services.catalog;
-    const models = catalog.embeddingModels().map((m) => ({
-      model: m.modelId,
-      revision: m.revision,
-      vector: vectorName(m.modelId),
-      local: m.count,
-      pushed: pushedCount(catalog, collection, vectorName(m.modelId), m.revision),
-    }));
-    const settings = qdrantSettings(input.qdrant ?? {});
-    if (!settings) {
-      return { configured: false, url: null, reachable: false, version: null, collection, collectionExists: false, points: null, vectors: [], error: NOT_CONFIGURED, models };
-    }
-    return { configured: true, ...(await qdrantHealth(settings, collection)), models };
-  });
-
-export const searchQdrantPush: Handler<'search.qdrantPush'> = (input, { services, progress, signal }) =>
-  guarded(async () => {
+export const searchQuery: Handler<'search.query'> = async (input, ctx) => {
+  const { services, signal } = ctx;
+  const model = await embedder(services, input.model);
+  const identity = { id: model.id, revision: model.revision, dim: model.dim };
+  // Load (or reuse) the store first: its one-time load is not query time.
+  let store: VectorStore;
+  if (input.store === 'qdrant') {
     const settings = qdrantSettings(input.qdrant ?? {});
     if (!settings) throw new ApiError('unavailable', NOT_CONFIGURED);
-    const model = await embedder(services, input.model);
-    const identity = { id: model.id, revision: model.revision, dim: model.dim };
-    const started = performance.now();
-    const collection = collectionName(services.dbPath);
-    const result = await pushToQdrant(settings, collection, services.stores.pushSource(identity), services.stores.checkpoint(), {
-      batchSize: input.batchSize,
-      recreate: input.recreate,
-      signal,
-      onProgress: (p) => progress({ phase: 'pushing to Qdrant', done: p.done, total: p.total, message: `${p.pushed} sent` }),
-    });
-    return { model: model.id, revision: model.revision, ...result, seconds: Math.round((performance.now() - started) / 100) / 10 };
+    store = await QdrantStore.open(settings, collectionName(services.dbPath), { modelId: model.id, revision: model.revision, dim: model.dim });
+  } else {
+    store = await services.stores.local(identity, { signal, progress: ctx.progress });
+  }
+
+  const started = performance.now();
+  const [imageVec, textVec] = await Promise.all([
+    input.image ? imageVector(input.image, model, ctx) : undefined,
+    input.text !== undefined ? model.embedTexts([input.text], { signal }).then((v) => v[0]) : undefined,
+  ]);
+  const query = combineQuery(imageVec, textVec, input.textWeight);
+  // "More like this" on a catalog image: the image itself is not a result.
+  const self = input.image && 'sha256' in input.image && input.text === undefined ? input.image.sha256 : undefined;
+  const filter = toFilter(input.filter);
+  const hits = (await store.search(query, input.k + (self ? 1 : 0), filter)).filter((h) => h.sha256 !== self).slice(0, input.k);
+  const catalog = services.catalog;
+  const listings = listingsOfImages(catalog, hits.map((h) => h.sha256), filter);
+  const results = hits.map((h) => {
+    const of = listings.get(h.sha256) ?? [];
+    return { sha256: h.sha256, image: catalog.imagePaths(h.sha256)[0] ?? null, score: h.score, listing: of[0] ?? null, listings: of };
   });
+  return {
+    model: model.id,
+    store: input.store,
+    method: store.kind,
+    searched: store.size(),
+    ms: Math.round((performance.now() - started) * 10) / 10,
+    results,
+  };
+};
+
+export const searchQdrantStatus: Handler<'search.qdrantStatus'> = async (input, { services }) => {
+  const collection = collectionName(services.dbPath);
+  const catalog = services.catalog;
+  const models = catalog.embeddingModels().map((m) => ({
+    model: m.modelId,
+    revision: m.revision,
+    vector: vectorName(m.modelId),
+    local: m.count,
+    pushed: pushedCount(catalog, collection, vectorName(m.modelId), m.revision),
+  }));
+  const settings = qdrantSettings(input.qdrant ?? {});
+  if (!settings) {
+    return { configured: false, url: null, reachable: false, version: null, collection, collectionExists: false, points: null, vectors: [], error: NOT_CONFIGURED, models };
+  }
+  return { configured: true, ...(await qdrantHealth(settings, collection)), models };
+};
+
+export const searchQdrantPush: Handler<'search.qdrantPush'> = async (input, { services, progress, signal }) => {
+  const settings = qdrantSettings(input.qdrant ?? {});
+  if (!settings) throw new ApiError('unavailable', NOT_CONFIGURED);
+  const model = await embedder(services, input.model);
+  const identity = { id: model.id, revision: model.revision, dim: model.dim };
+  const started = performance.now();
+  const collection = collectionName(services.dbPath);
+  const result = await pushToQdrant(settings, collection, services.stores.pushSource(identity), services.stores.checkpoint(), {
+    batchSize: input.batchSize,
+    recreate: input.recreate,
+    signal,
+    onProgress: (p) => progress({ phase: 'pushing to Qdrant', done: p.done, total: p.total, message: `${p.pushed} sent` }),
+  });
+  return { model: model.id, revision: model.revision, ...result, seconds: Math.round((performance.now() - started) / 100) / 10 };
+};

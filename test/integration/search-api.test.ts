@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallContext, invoke } from '../../src-main/api/handler.js';
 import { handlers } from '../../src-main/api/handlers.js';
 import type { Catalog } from '../../src-main/catalog/catalog.js';
-import { NotFoundError } from '../../src-main/engine/registry.js';
+import { NotFoundError } from '../../src-main/engine/errors.js';
 import type { Embedder } from '../../src-main/engine/types.js';
 import { Services } from '../../src-main/services.js';
 import { fixtureCatalog, makeFixture, sha } from './search-suite.js';

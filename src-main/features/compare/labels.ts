@@ -5,7 +5,6 @@ import type { CallContext } from '../../api/handler.js';
 import type { ImageRef } from '../../api/schemas/common.js';
 import type { compareMethods } from '../../api/schemas/compare.js';
 import type { OnnxEmbedder } from '../../engine/embedder.js';
-import { ImageDecodeError } from '../../engine/preprocess.js';
 import { modelRef } from '../mismatch/models.js';
 import { candidateScores, cosine } from '../mismatch/scores.js';
 import { MismatchStore } from '../mismatch/store.js';
@@ -35,12 +34,7 @@ async function imageVector(ref: ImageRef, bytes: Uint8Array | null, model: OnnxE
     if (!v) throw new ApiError('not_found', ctx.services.catalog.hasImage(ref.sha256) ? `the file of image ${ref.sha256.slice(0, 12)}… is no longer on disk` : `no image ${ref.sha256.slice(0, 12)}… in the catalog`);
     return v;
   }
-  try {
-    return (await model.embedImages([bytes!], { signal: ctx.signal }))[0]!;
-  } catch (err) {
-    if (err instanceof ImageDecodeError) throw new ApiError('bad_request', err.message);
-    throw err;
-  }
+  return (await model.embedImages([bytes!], { signal: ctx.signal }))[0]!;
 }
 
 /** The label list: typed labels, then (if asked) the catalog's categories, without repeats (case-insensitive). */

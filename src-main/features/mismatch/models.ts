@@ -1,6 +1,6 @@
 import { ApiError } from '../../api/errors.js';
 import type { OnnxEmbedder } from '../../engine/embedder.js';
-import { NotFoundError } from '../../engine/registry.js';
+import { NotFoundError } from '../../engine/errors.js';
 import type { Services } from '../../services.js';
 import { type LanguageSupport, packLanguages } from './language.js';
 
