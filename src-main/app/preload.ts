@@ -1,5 +1,6 @@
-// The only bridge between the sandboxed renderer and the app: one call function, one cancel, media URLs.
-import { contextBridge, ipcRenderer } from 'electron';
+// The only bridge between the sandboxed renderer and the app: one call function, one cancel, media URLs,
+// and the real path of a dropped file (the sandboxed renderer cannot see it).
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 
 type ProgressListener = (p: unknown) => void;
 const listeners = new Map<string, ProgressListener>();
@@ -20,5 +21,9 @@ contextBridge.exposeInMainWorld('lookalike', {
   },
   mediaUrl(kind: 'thumb' | 'image', sha256: string): string {
     return `lookalike-media://${kind}/${sha256}`;
+  },
+  /** Path on disk of a dropped File or folder; '' for files that have none (pasted images). */
+  pathForFile(file: File): string {
+    return webUtils.getPathForFile(file);
   },
 });

@@ -6,6 +6,8 @@ export interface DesktopBridge {
   call(callId: string, method: string, input: unknown, onProgress?: (p: Progress) => void): Promise<unknown>;
   cancel(callId: string): void;
   mediaUrl(kind: 'thumb' | 'image', sha256: string): string;
+  /** Real path of a dropped file or folder (Electron webUtils.getPathForFile); '' when it has none. */
+  pathForFile(file: File): string;
 }
 
 declare global {
@@ -70,6 +72,16 @@ export async function call<M extends MethodName>(method: M, input: MethodInput<M
 /** URL of a catalog image (thumbnail or full size) for <img src>. */
 export function mediaUrl(kind: 'thumb' | 'image', sha256: string): string {
   return window.lookalike ? window.lookalike.mediaUrl(kind, sha256) : `/media/${kind}/${sha256}`;
+}
+
+/** True in the Electron app, where dropped files have real paths and imports can take them directly. */
+export function isDesktop(): boolean {
+  return window.lookalike !== undefined;
+}
+
+/** Path on disk of a dropped file in the desktop app; undefined in browser mode (browsers hide paths). */
+export function pathForFile(file: File): string | undefined {
+  return window.lookalike?.pathForFile(file) || undefined;
 }
 
 /** Reads a dropped or pasted file as base64 for an ImageRef `{bytes}`. */

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from '../helpers/browser.js';
+import { ensureRendererBuilt, launchBrowser, screenshot } from '../helpers/browser.js';
 import { type Served, startServe } from '../helpers/serve.js';
 
 describe('browser mode: app shell', () => {
@@ -8,6 +8,7 @@ describe('browser mode: app shell', () => {
   let browser: Browser;
 
   beforeAll(async () => {
+    await ensureRendererBuilt();
     served = await startServe();
     browser = await launchBrowser();
   });

@@ -1,0 +1,29 @@
+import type { Language } from './i18n/strings';
+
+/** Number and duration formatting that follows the UI language (1,234.5 vs 1 234,5). */
+export function formatNumber(language: Language, n: number, digits = 0): string {
+  return new Intl.NumberFormat(language, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
+}
+
+export function formatPrice(language: Language, n: number): string {
+  return new Intl.NumberFormat(language, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
+}
+
+/** 0.8731 → "0.873"; scores are compared by eye, three decimals are enough. */
+export function formatScore(n: number): string {
+  return n.toFixed(3);
+}
+
+export function formatPercent(language: Language, fraction: number): string {
+  return new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(fraction);
+}
+
+/** Seconds → "42 s", "3 min 05 s", "1 h 02 min" (units localised by the caller's templates). */
+export function splitDuration(seconds: number): { h: number; m: number; s: number } {
+  const total = Math.max(0, Math.round(seconds));
+  return { h: Math.floor(total / 3600), m: Math.floor((total % 3600) / 60), s: total % 60 };
+}
+
+export function formatMs(language: Language, ms: number): string {
+  return formatNumber(language, ms, ms < 10 ? 1 : 0);
+}

@@ -1,0 +1,37 @@
+import { useCallback } from 'react';
+import { call } from '../api/client';
+import { useI18n } from '../i18n';
+import { useIntents } from '../state/intents';
+import { useJobs } from '../state/jobs';
+import { useToasts } from '../state/toasts';
+
+/** A query the demo catalog answers well, so the first search already shows results. */
+export const DEMO_QUERY = 'striped mug';
+
+/**
+ * First run: loads the bundled demo catalog embedded with every bundled demo model (so Compare
+ * works too), then lands on Search with results. Fully offline.
+ */
+export function useDemoLoader(onDone?: () => void) {
+  const { t } = useI18n();
+  const jobs = useJobs();
+  const intents = useIntents();
+  const toasts = useToasts();
+  const job = jobs.latest('demo');
+  const load = useCallback(async () => {
+    try {
+      const summary = await jobs.run('demo', t('demo.jobLabel'), async (onProgress, signal) => {
+        const { models } = await call('models.list', {}, { signal });
+        const demo = models.filter((m) => m.demo && m.status === 'ok').map((m) => m.id);
+        return call('catalog.loadDemo', demo.length ? { models: demo } : {}, { onProgress, signal });
+      });
+      if (!summary) return;
+      onDone?.();
+      toasts.show({ kind: 'success', message: t('demo.loaded', { listings: summary.listings, images: summary.indexed + summary.cached }) });
+      intents.requestSearch({ text: DEMO_QUERY });
+    } catch (err) {
+      toasts.show({ kind: 'error', message: t('demo.failed', { message: err instanceof Error ? err.message : String(err) }) });
+    }
+  }, [jobs, t, intents, toasts, onDone]);
+  return { load, running: job?.state === 'running', job };
+}

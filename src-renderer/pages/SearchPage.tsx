@@ -1,0 +1,306 @@
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import type { MethodInput, MethodOutput } from '../../src-main/api/contract';
+import { call, mediaUrl } from '../api/client';
+import { EmptyState, ErrorNotice, Kbd, Spinner } from '../components/Common';
+import { Icon } from '../components/icons';
+import { ImagePicker } from '../components/ImagePicker';
+import { ProgressBar } from '../components/ProgressBar';
+import { ListingCard } from '../components/ListingCard';
+import { VirtualGrid } from '../components/VirtualGrid';
+import { formatMs, formatNumber, formatScore } from '../format';
+import { DEMO_QUERY, useDemoLoader } from '../hooks/useDemoLoader';
+import { useI18n } from '../i18n';
+import { type QueryImage, useIntents } from '../state/intents';
+import { onlyDemoModels } from '../useStatus';
+import type { PageProps } from '.';
+
+type SearchOutput = MethodOutput<'search.query'>;
+
+interface Query {
+  image?: QueryImage;
+  text: string;
+  textWeight: number;
+  k: number;
+  model: string;
+  category: string;
+  seller: string;
+  priceMin: string;
+  priceMax: string;
+}
+
+const EMPTY: Query = { text: '', textWeight: 0.5, k: 50, model: '', category: '', seller: '', priceMin: '', priceMax: '' };
+
+const SESSION_KEY = 'lookalike.search';
+
+/** The query survives a reload (sessionStorage); uploaded photo bytes are too big to keep there. */
+function loadQuery(): Query {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null') as Query | null;
+    return saved ? { ...EMPTY, ...saved } : EMPTY;
+  } catch {
+    return EMPTY;
+  }
+}
+
+function saveQuery(q: Query): void {
+  const keepImage = q.image && 'sha256' in q.image.ref;
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify({ ...q, image: keepImage ? q.image : undefined }));
+}
+
+/** The last query and its answer outlive the page, so switching pages does not lose a search. */
+let remembered: { query: Query; output?: SearchOutput } = { query: loadQuery() };
+
+function toInput(q: Query): MethodInput<'search.query'> {
+  const filter = {
+    ...(q.category.trim() ? { category: q.category.trim() } : {}),
+    ...(q.seller.trim() ? { seller: q.seller.trim() } : {}),
+    ...(q.priceMin.trim() && Number.isFinite(Number(q.priceMin)) ? { priceMin: Number(q.priceMin) } : {}),
+    ...(q.priceMax.trim() && Number.isFinite(Number(q.priceMax)) ? { priceMax: Number(q.priceMax) } : {}),
+  };
+  return {
+    ...(q.image ? { image: q.image.ref } : {}),
+    ...(q.text.trim() ? { text: q.text.trim() } : {}),
+    ...(q.image && q.text.trim() ? { textWeight: q.textWeight } : {}),
+    k: q.k,
+    ...(q.model ? { model: q.model } : {}),
+    ...(Object.keys(filter).length ? { filter } : {}),
+  };
+}
+
+export function SearchPage({ status, navigate }: PageProps) {
+  const { t, language } = useI18n();
+  const [query, setQuery] = useState<Query>(remembered.query);
+  const [output, setOutput] = useState<SearchOutput | undefined>(remembered.output);
+  const [error, setError] = useState<Error>();
+  const [busy, setBusy] = useState(false);
+  const [showFilters, setShowFilters] = useState(Boolean(query.category || query.seller || query.priceMin || query.priceMax));
+  const abort = useRef<AbortController>(undefined);
+  const demo = useDemoLoader();
+  const ids = { category: useId(), seller: useId(), min: useId(), max: useId(), k: useId(), model: useId(), weight: useId() };
+
+  const run = useCallback(async (q: Query) => {
+    remembered = { query: q, output: remembered.output };
+    saveQuery(q);
+    if (!q.image && !q.text.trim()) return;
+    abort.current?.abort();
+    const controller = new AbortController();
+    abort.current = controller;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const out = await call('search.query', toInput(q), { signal: controller.signal });
+      if (controller.signal.aborted) return;
+      remembered = { query: q, output: out };
+      setOutput(out);
+    } catch (err) {
+      if (!controller.signal.aborted) setError(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      if (abort.current === controller) setBusy(false);
+    }
+  }, []);
+
+  const update = (patch: Partial<Query>, search = false) => {
+    const next = { ...query, ...patch };
+    setQuery(next);
+    remembered = { ...remembered, query: next };
+    if (search) void run(next);
+  };
+
+  // After a reload the query is back but not its answer: ask again.
+  useEffect(() => {
+    if (!remembered.output && (remembered.query.text.trim() || remembered.query.image)) void run(remembered.query);
+  }, [run]);
+
+  // A drop, a paste or the demo loader asked for a search.
+  const { searchRequest, clearSearchRequest } = useIntents();
+  useEffect(() => {
+    if (!searchRequest) return;
+    clearSearchRequest();
+    const next: Query = { ...remembered.query, image: searchRequest.image, text: searchRequest.text ?? (searchRequest.image ? '' : remembered.query.text) };
+    setQuery(next);
+    void run(next);
+  }, [searchRequest, clearSearchRequest, run]);
+
+  const similarTo = (sha256: string, title: string) => update({ image: { ref: { sha256 }, preview: mediaUrl('thumb', sha256), name: title }, text: '' }, true);
+
+  const catalogEmpty = status !== undefined && status.images === 0 && status.listings === 0;
+  const models = status?.packs.models.filter((m) => m.status === 'ok') ?? [];
+  const results = output?.results ?? [];
+
+  return (
+    <section className="page" aria-labelledby="search-title">
+      <div className="page-head">
+        <div>
+          <h1 id="search-title">{t('nav.search')}</h1>
+          <p className="lead">{t('search.lead')}</p>
+        </div>
+      </div>
+      {onlyDemoModels(status) ? (
+        <div className="notice warn" role="note" data-testid="demo-banner">
+          <span>
+            <strong>{t('search.demoBanner.title')}</strong> {t('search.demoBanner.body')}
+          </span>
+          <button type="button" onClick={() => navigate('models')}>
+            {t('search.demoBanner.action')}
+          </button>
+        </div>
+      ) : null}
+
+      {catalogEmpty ? (
+        <EmptyState
+          icon={<Icon name="search" size={28} />}
+          title={t('search.firstRun.title')}
+          actions={
+            <>
+              <button type="button" className="primary" onClick={() => void demo.load()} disabled={demo.running}>
+                {t('demo.button')}
+              </button>
+              <button type="button" onClick={() => navigate('catalog')}>
+                {t('search.firstRun.import')}
+              </button>
+            </>
+          }
+        >
+          <p>{t('search.firstRun.body')}</p>
+          {demo.running ? (
+            <div className="first-run-progress">
+              <ProgressBar progress={demo.job?.progress} label={t('demo.loading')} />
+            </div>
+          ) : null}
+        </EmptyState>
+      ) : (
+        <>
+          <form
+            className="query card"
+            role="search"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void run(query);
+            }}
+          >
+            <ImagePicker image={query.image} onChange={(image) => update({ image }, Boolean(image) || Boolean(query.text.trim()))} />
+            <div className="query-main">
+              <label htmlFor="search-text" className="sr-only">
+                {t('search.textLabel')}
+              </label>
+              <div className="query-row">
+                <input
+                  id="search-text"
+                  type="search"
+                  value={query.text}
+                  onChange={(e) => update({ text: e.target.value })}
+                  placeholder={query.image ? t('search.refinePlaceholder') : t('search.textPlaceholder', { example: DEMO_QUERY })}
+                  aria-keyshortcuts="/"
+                  title={`${t('search.textLabel')} (/)`}
+                  autoComplete="off"
+                />
+                <button type="submit" className="primary" disabled={!query.image && !query.text.trim()}>
+                  {t('search.submit')}
+                </button>
+              </div>
+              {query.image && query.text.trim() ? (
+                <label className="slider" htmlFor={ids.weight}>
+                  <span>{t('search.weight.photo')}</span>
+                  <input id={ids.weight} type="range" min={0} max={1} step={0.05} value={query.textWeight} onChange={(e) => update({ textWeight: Number(e.target.value) })} onPointerUp={() => void run(query)} onKeyUp={() => void run(query)} aria-valuetext={t('search.weight.value', { w: Math.round(query.textWeight * 100) })} />
+                  <span>{t('search.weight.text')}</span>
+                </label>
+              ) : null}
+              <div className="row small query-options">
+                <label className="inline-field" htmlFor={ids.model}>
+                  <span>{t('search.model')}</span>
+                  <select id={ids.model} value={query.model} onChange={(e) => update({ model: e.target.value }, true)}>
+                    <option value="">{t('search.model.default')}</option>
+                    {models.map((m) => (
+                      <option key={m.id} value={m.id}>
+                        {m.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label className="inline-field" htmlFor={ids.k}>
+                  <span>{t('search.k')}</span>
+                  <select id={ids.k} value={query.k} onChange={(e) => update({ k: Number(e.target.value) }, true)}>
+                    {[20, 50, 100, 200, 500].map((k) => (
+                      <option key={k} value={k}>
+                        {k}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <button type="button" className="ghost small" aria-expanded={showFilters} onClick={() => setShowFilters((v) => !v)}>
+                  {t('search.filters')}
+                </button>
+                <span className="spacer" />
+                <span className="muted">
+                  {t('search.hint')} <Kbd keys="/" /> <Kbd keys="mod+v" />
+                </span>
+              </div>
+              {showFilters ? (
+                <div className="filters">
+                  <div className="field">
+                    <label htmlFor={ids.category}>{t('search.filter.category')}</label>
+                    <input id={ids.category} type="text" value={query.category} onChange={(e) => update({ category: e.target.value })} />
+                  </div>
+                  <div className="field">
+                    <label htmlFor={ids.seller}>{t('search.filter.seller')}</label>
+                    <input id={ids.seller} type="text" value={query.seller} onChange={(e) => update({ seller: e.target.value })} />
+                  </div>
+                  <div className="field">
+                    <label htmlFor={ids.min}>{t('search.filter.priceMin')}</label>
+                    <input id={ids.min} type="number" inputMode="decimal" value={query.priceMin} onChange={(e) => update({ priceMin: e.target.value })} />
+                  </div>
+                  <div className="field">
+                    <label htmlFor={ids.max}>{t('search.filter.priceMax')}</label>
+                    <input id={ids.max} type="number" inputMode="decimal" value={query.priceMax} onChange={(e) => update({ priceMax: e.target.value })} />
+                  </div>
+                </div>
+              ) : null}
+            </div>
+          </form>
+
+          {error ? <ErrorNotice error={error} onRetry={() => void run(query)} /> : null}
+          {output ? (
+            <div className="results-meta" aria-live="polite" data-testid="search-meta">
+              {busy ? <span className="spinner" aria-hidden="true" /> : null}
+              <span>{t('search.meta', { n: formatNumber(language, results.length), ms: formatMs(language, output.ms), model: output.model, searched: formatNumber(language, output.searched) })}</span>
+              <span className="badge">{output.method === 'exact' ? t('search.method.exact') : output.method === 'ann' ? t('search.method.ann') : 'Qdrant'}</span>
+              <span className="muted small">{t('search.scoreNote')}</span>
+            </div>
+          ) : busy ? (
+            <Spinner label={t('search.searching')} />
+          ) : null}
+          {output && results.length === 0 ? (
+            <EmptyState title={t('search.noResults.title')}>
+              <p>{t('search.noResults.body')}</p>
+            </EmptyState>
+          ) : null}
+          {results.length > 0 ? (
+            <VirtualGrid
+              items={results}
+              label={t('search.results')}
+              getKey={(r) => r.sha256}
+              minColumnWidth={176}
+              footerHeight={results.some((r) => r.listings.length > 1) ? 80 : 62}
+              renderItem={(r, i) => (
+                <ListingCard
+                  sha256={r.sha256}
+                  listing={r.listing ?? undefined}
+                  rank={i + 1}
+                  score={formatScore(r.score)}
+                  title={t('search.similarTo', { title: r.listing?.title ?? r.sha256.slice(0, 12) })}
+                  onClick={() => similarTo(r.sha256, r.listing?.title ?? r.sha256.slice(0, 12))}
+                  footer={r.listings.length > 1 ? <div className="listing-meta">{t('search.moreListings', { n: r.listings.length - 1 })}</div> : undefined}
+                />
+              )}
+            />
+          ) : null}
+          {!output && !busy && !error ? (
+            <EmptyState icon={<Icon name="upload" size={28} />} title={t('search.start.title')}>
+              <p>{t('search.start.body')}</p>
+            </EmptyState>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}
