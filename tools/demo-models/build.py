@@ -2,7 +2,8 @@
 
 1. writes the demo catalog (resources/demo-catalog/)
 2. builds both tokenizers
-3. trains the SigLIP-style and CLIP-style tiny dual encoders (torch, 2 threads)
+3. trains the SigLIP-style and CLIP-style tiny dual encoders (torch, 2 threads; on the GPU
+   when torch sees one), with the recipes in train.RECIPES
 4. evaluates them on a held-out generated split
 5. exports the Hugging Face style packs (resources/models/demo-siglip, demo-clip)
    and the parity fixtures (test/fixtures/parity/)
@@ -25,7 +26,7 @@ sys.path.insert(0, HERE)
 import catalog  # noqa: E402
 import train  # noqa: E402
 
-STEPS = {"siglip": 800, "clip": 800}
+STEPS = {style: recipe["steps"] for style, recipe in train.RECIPES.items()}
 
 
 def main():
@@ -51,17 +52,17 @@ def main():
 
     metrics = {}
     for style in train.STYLES:
-        model, secs = train.train_model(style, data, tokenizers[style], steps=STEPS[style])
+        model, secs = train.train_model(style, data, tokenizers[style], **train.RECIPES[style])
         timings[f"train_{style}_s"] = round(secs, 1)
-        print(f"{style}: trained {STEPS[style]} steps in {secs:.0f}s")
+        print(f"{style}: trained {STEPS[style]} steps in {secs:.0f}s on {train.default_device()}")
         torch.save(model.state_dict(), os.path.join(args.work, f"{style}.pt"))
         metrics[style] = train.evaluate(model, style, tokenizers[style], items)
         train.print_report(style, metrics[style])
     timings["train_total_s"] = round(sum(timings[f"train_{s}_s"] for s in train.STYLES), 1)
     print(f"training time, both models: {timings['train_total_s']:.0f}s "
-          f"({timings['train_total_s'] / 60:.1f} min) with torch.set_num_threads(2)")
+          f"({timings['train_total_s'] / 60:.1f} min) on {train.default_device()}, torch.set_num_threads(2)")
 
-    report = {"timings": timings, "steps": STEPS, "batch": 128, "metrics": metrics,
+    report = {"timings": timings, "steps": STEPS, "recipes": train.RECIPES, "batch": 128, "metrics": metrics,
               "torch": torch.__version__, "threads": torch.get_num_threads()}
     with open(os.path.join(args.work, "metrics.json"), "w") as f:
         json.dump(report, f, indent=1)

@@ -301,10 +301,10 @@ def load_model(style, tok, work):
     return model.eval()
 
 
-def export_all(work, tokenizers, report):
+def export_all(work, tokenizers, report, styles=train.STYLES):
     rgba = os.path.join(ROOT, "resources", "demo-catalog", "images", "parity-rgba.png")
     write_rgba_png(rgba)
-    for style in train.STYLES:
+    for style in styles:
         tok = tokenizers[style]
         model = load_model(style, tok, work)
         pack = os.path.join(ROOT, "resources", "models", PACKS[style])
@@ -328,11 +328,12 @@ def export_all(work, tokenizers, report):
 def main():
     ap = argparse.ArgumentParser(description="Re-export the demo packs from the last build's checkpoints.")
     ap.add_argument("--work", default="/tmp/lookalike-demo-build")
+    ap.add_argument("--only", choices=train.STYLES, help="re-export one pack (and its fixture) only")
     args = ap.parse_args()
     torch.set_num_threads(2)
     with open(os.path.join(args.work, "metrics.json")) as f:
         report = json.load(f)
-    export_all(args.work, train.build_tokenizers(), report)
+    export_all(args.work, train.build_tokenizers(), report, styles=(args.only,) if args.only else train.STYLES)
 
 
 if __name__ == "__main__":

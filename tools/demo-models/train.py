@@ -19,6 +19,13 @@ from model import IMAGE_SIZE, DualEncoder
 
 TRAIN_SEED, EVAL_SEED, TOKENIZER_SEED = 20240611, 4242, 777
 STYLES = ("siglip", "clip")
+# Training recipe per model (train_model keywords). The SigLIP-style model needs more steps, a
+# faster-moving logit scale/bias (so that its sigmoid becomes a usable probability), greyscale
+# views and captions of other categories as negatives; see train_model.
+RECIPES = {
+    "siglip": {"steps": 2000, "scale_bias_lr": 10.0, "greyscale": 0.06, "hard_negatives": True},
+    "clip": {"steps": 800},
+}
 
 
 # --------------------------------------------------------------------------- tokenizers
@@ -101,22 +108,34 @@ def to_uint8(images, style):
 
 def training_set(tokenizers, n_items=5000, views=2, titles=4, render_size=96, seed=TRAIN_SEED):
     """Pre-generates augmented views and several titles (half English, half Russian) per item;
-    both models train on exactly this data."""
+    both models train on exactly this data. Also one English and one Russian hard-negative
+    caption per item (same colour, pattern and material, another category; from its own random
+    stream, so the shared data does not change) for the models whose recipe uses them."""
     rng = random.Random(seed)
-    images, keys, texts = [], [], []
+    images, keys, texts, items = [], [], [], []
     for _ in range(n_items):
         attrs = C.sample_attrs(rng)
+        items.append(attrs)
         base = C.render_product(attrs, render_size)
         item_texts = [C.make_title(attrs, "en" if t % 2 == 0 else "ru", rng) for t in range(titles)]
         for _ in range(views):
             images.append(augment(base, rng))
             keys.append(attribute_key(attrs))
             texts.append(item_texts)
-    data = {"keys": torch.tensor(keys)}
+    hard_rng = random.Random(seed + 1)
+    hard_texts, hard_keys = [], []
+    for attrs in items:
+        for lang in ("en", "ru"):
+            other = hard_rng.choice([c for c in C.CATEGORY_KEYS if c != attrs["category"]])
+            hard_texts.append(C.make_title(attrs, lang, hard_rng, category=other))
+            hard_keys.append(attribute_key(dict(attrs, category=other)))
+    data = {"keys": torch.tensor(keys), "views": views, "hard_keys": torch.tensor(hard_keys).reshape(n_items, 2)}
     for style in STYLES:
         data[style + "_pixels"] = torch.from_numpy(to_uint8(images, style))
         flat = [t for row in texts for t in row]
         data[style + "_ids"] = encode_batch(tokenizers[style], style, flat).reshape(len(texts), titles, -1)
+        if RECIPES[style].get("hard_negatives"):
+            data[style + "_hard_ids"] = encode_batch(tokenizers[style], style, hard_texts).reshape(n_items, 2, -1)
     return data
 
 
@@ -127,14 +146,47 @@ def normalise_pixels(uint8_nhwc, style):
 
 
 # --------------------------------------------------------------------------- training
-def train_model(style, data, tokenizer, steps=1000, batch=128, lr=2e-3, seed=0, log=print):
+LUMA = torch.tensor([0.299, 0.587, 0.114])  # PIL's "L" conversion weights
+
+
+def greyscale_(pixels_nhwc, mask):
+    """Turns the masked uint8 views grey in place (like ImageOps.grayscale, after the resize)."""
+    if mask.any():
+        grey = (pixels_nhwc[mask].float() * LUMA).sum(-1, keepdim=True).round().clamp(0, 255).to(torch.uint8)
+        pixels_nhwc[mask] = grey.expand(-1, -1, -1, 3)
+
+
+def positives_for(image_keys, text_keys, grey):
+    """positives[i, j]: text j describes what image i shows. A greyscale view shows no colour, so
+    any caption of its category and pattern fits it (colour words are then neither right nor wrong)."""
+    pos = image_keys[:, None] == text_keys[None, :]
+    same_shape = ((image_keys[:, None] // 100) == (text_keys[None, :] // 100)) & \
+                 ((image_keys[:, None] % 10) == (text_keys[None, :] % 10))
+    return (pos | (grey[:, None] & same_shape)).float()
+
+
+def default_device():
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def train_model(style, data, tokenizer, steps=1000, batch=128, lr=2e-3, seed=0, scale_bias_lr=1.0, greyscale=0.0,
+                hard_negatives=False, device=None, log=print):
+    """scale_bias_lr multiplies the learning rate of logit_scale/logit_bias (never decayed);
+    greyscale is the share of views turned grey on the fly; hard_negatives adds one caption of
+    another category (same colour and pattern) per image to the batch's texts."""
+    device = device or default_device()
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
     model = DualEncoder(style, tokenizer["size"], tokenizer["max_len"])
-    decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and "pos" not in n and "probe" not in n]
-    no_decay = [p for n, p in model.named_parameters() if not (p.ndim >= 2 and "pos" not in n and "probe" not in n)]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": no_decay, "weight_decay": 0.0}],
-                            lr=lr, betas=(0.9, 0.98))
+    temperature = ("logit_scale", "logit_bias")
+    is_decayed = lambda n, p: p.ndim >= 2 and "pos" not in n and "probe" not in n  # noqa: E731
+    named = [(n, p) for n, p in model.named_parameters() if n not in temperature]
+    groups = [{"params": [p for n, p in named if is_decayed(n, p)], "weight_decay": 0.05},
+              {"params": [p for n, p in named if not is_decayed(n, p)], "weight_decay": 0.0},
+              {"params": [p for n, p in model.named_parameters() if n in temperature], "weight_decay": 0.0,
+               "lr": lr * scale_bias_lr}]
+    opt = torch.optim.AdamW(groups, lr=lr, betas=(0.9, 0.98))
+    model.to(device)
     warmup = max(1, steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / steps))))
@@ -144,9 +196,18 @@ def train_model(style, data, tokenizer, steps=1000, batch=128, lr=2e-3, seed=0, 
     for step in range(1, steps + 1):
         idx = torch.randint(0, len(keys), (batch,), generator=gen)
         which = torch.randint(0, ids.shape[1], (batch,), generator=gen)
-        img, txt = model.embed(normalise_pixels(pixels[idx], style), ids[idx, which])
-        positives = (keys[idx][:, None] == keys[idx][None, :]).float()
-        loss = model.loss(img, txt, positives)
+        views, text_ids, text_keys = pixels[idx], ids[idx, which], keys[idx]
+        grey = torch.zeros(batch, dtype=torch.bool)
+        if greyscale > 0:
+            grey = torch.rand(batch, generator=gen) < greyscale
+            greyscale_(views, grey)
+        if hard_negatives:
+            pick = torch.randint(0, 2, (batch,), generator=gen)
+            item = idx // data["views"]
+            text_ids = torch.cat([text_ids, data[style + "_hard_ids"][item, pick]])
+            text_keys = torch.cat([text_keys, data["hard_keys"][item, pick]])
+        img, txt = model.embed(normalise_pixels(views, style).to(device), text_ids.to(device))
+        loss = model.loss(img, txt, positives_for(keys[idx], text_keys, grey).to(device))
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -160,7 +221,7 @@ def train_model(style, data, tokenizer, steps=1000, batch=128, lr=2e-3, seed=0, 
                 f"{time.time() - start:.0f}s")
             running = 0.0
     model.eval()
-    return model, time.time() - start
+    return model.cpu(), time.time() - start
 
 
 # --------------------------------------------------------------------------- embedding helpers
@@ -314,7 +375,7 @@ def main():
     print(f"training data: {len(data['keys'])} views in {time.time() - t0:.0f}s")
     items = eval_set()
     for style in STYLES:
-        model, secs = train_model(style, data, tokenizers[style])
+        model, secs = train_model(style, data, tokenizers[style], **RECIPES[style])
         print(f"{style} trained in {secs:.0f}s")
         print_report(style, evaluate(model, style, tokenizers[style], items))
 
