@@ -49,6 +49,15 @@ describe('score constants', () => {
     expect(scoringFromConfig({ logit_scale: Math.log(100) }, 'clip')).toEqual({ kind: 'softmax', scale: expect.closeTo(100, 9) });
     expect(scoringFromConfig({}, 'siglip')).toBeNull();
   });
+  it('the bundled demo packs carry the same constants in config.json as their weights', async () => {
+    for (const [pack, family] of [['demo-siglip', 'siglip'], ['demo-clip', 'clip']] as const) {
+      const config = JSON.parse(await fs.readFile(path.join('resources/models', pack, 'config.json'), 'utf8'));
+      const fixture = JSON.parse(await fs.readFile(path.join('test/fixtures/parity', `${pack}.json`), 'utf8'));
+      const scoring = scoringFromConfig(config, family);
+      expect(scoring?.scale).toBeCloseTo(fixture.logit_scale, 3);
+      if (scoring?.kind === 'sigmoid') expect(scoring.bias).toBeCloseTo(fixture.logit_bias, 3);
+    }
+  });
 });
 
 describe('inspectPack', () => {

@@ -3,6 +3,7 @@ parity fixtures. Called by build.py; `python3 export.py [--work DIR]` re-exports
 checkpoints of the last build without retraining."""
 import argparse
 import json
+import math
 import os
 import sys
 
@@ -150,7 +151,8 @@ def lookalike_block(style, report):
             "trained_on": "synthetic product images from tools/demo-models/catalog.py",
             "rebuild": "python3 tools/demo-models/build.py",
             "heldout_text_to_image_recall_at_5": round(m["recall@5"], 4),
-            "logit_scale": m["logit_scale"], "logit_bias": m["logit_bias"]}
+            # log-space, as in the weights (the engine's config fallback exponentiates it)
+            "logit_scale": math.log(m["logit_scale"]), "logit_bias": m["logit_bias"]}
 
 
 def siglip_files(tok, report):
