@@ -1,5 +1,10 @@
 import path from 'node:path';
-import { defaultDbPath, userDataDir } from './paths.js';
+import { Catalog } from './catalog/catalog.js';
+import { ModelRegistry } from './engine/registry.js';
+import type { DuplicateFinder } from './features/duplicates/finder.js';
+import { createDuplicateFinder } from './features/duplicates/service.js';
+import { SearchStores } from './index/stores.js';
+import { defaultDbPath, resourcesDir, userDataDir } from './paths.js';
 
 export interface ServiceOptions {
   /** SQLite catalog file; everything else derived from the catalog sits next to it. */
@@ -18,6 +23,66 @@ export class Services {
   constructor(options: ServiceOptions = {}) {
     this.dbPath = path.resolve(options.dbPath ?? defaultDbPath());
     this.dataDir = options.dbPath ? path.dirname(this.dbPath) : userDataDir();
+  }
+
+  private catalogInstance: Catalog | undefined;
+  /** The SQLite catalog (listings, images, embeddings), opened and migrated on first use. */
+  get catalog(): Catalog {
+    if (!this.catalogInstance) {
+      const catalog = Catalog.open(this.dbPath);
+      this.catalogInstance = catalog;
+      this.onClose(() => {
+        catalog.close();
+        this.catalogInstance = undefined;
+      });
+    }
+    return this.catalogInstance;
+  }
+
+  private modelsInstance: ModelRegistry | undefined;
+  /**
+   * Model packs: bundled demo packs and those installed in `<userDataDir>/models`;
+   * `models.embedder(id?)` gives the cached Embedder of a pack (the default pack without id).
+   */
+  get models(): ModelRegistry {
+    if (!this.modelsInstance) {
+      const registry = new ModelRegistry({ bundledDir: path.join(resourcesDir, 'models'), installedDir: path.join(userDataDir(), 'models') });
+      this.modelsInstance = registry;
+      this.onClose(() => {
+        void registry.close();
+        this.modelsInstance = undefined;
+      });
+    }
+    return this.modelsInstance;
+  }
+
+  private duplicatesInstance: DuplicateFinder | undefined;
+  /** Duplicate listing detection: image hashes, the cached candidate graph, verdicts. */
+  get duplicates(): DuplicateFinder {
+    if (!this.duplicatesInstance) {
+      this.duplicatesInstance = createDuplicateFinder(this.catalog, () => this.models);
+      this.onClose(() => {
+        this.duplicatesInstance = undefined;
+      });
+    }
+    return this.duplicatesInstance;
+  }
+
+  private storesInstance: SearchStores | undefined;
+  /**
+   * Vector stores for search: `stores.local(model)` gives the model's loaded local store (exact
+   * or HNSW), kept between calls and reloaded when the catalog's vectors of that model change.
+   */
+  get stores(): SearchStores {
+    if (!this.storesInstance) {
+      const stores = new SearchStores({ dbPath: this.dbPath, catalog: () => this.catalog, log: (line) => process.stderr.write(`${line}\n`) });
+      this.storesInstance = stores;
+      this.onClose(() => {
+        stores.close();
+        this.storesInstance = undefined;
+      });
+    }
+    return this.storesInstance;
   }
 
   /** Registers cleanup for a lazily opened piece; run in reverse order by close(). */

@@ -1,9 +1,21 @@
 import type { z } from 'zod';
 import { appMethods } from './schemas/app.js';
+import { catalogMethods } from './schemas/catalog.js';
+import { compareMethods } from './schemas/compare.js';
+import { duplicatesMethods } from './schemas/duplicates.js';
+import { mismatchMethods } from './schemas/mismatch.js';
+import { modelsMethods } from './schemas/models.js';
+import { searchMethods } from './schemas/search.js';
 
 /** The one API contract: every front door (IPC, HTTP, CLI) calls these methods and nothing else. */
 export const contract = {
   ...appMethods,
+  ...catalogMethods,
+  ...duplicatesMethods,
+  ...mismatchMethods,
+  ...compareMethods,
+  ...modelsMethods,
+  ...searchMethods,
 };
 
 export type Contract = typeof contract;

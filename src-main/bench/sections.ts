@@ -1,5 +1,7 @@
+import { duplicatesSection } from './duplicates.js';
 import { modelsSection } from './models.js';
 import type { BenchSection } from './report.js';
+import { searchSection } from './search.js';
 
 /** Sections `lookalike bench` runs, in order; add yours here. */
-export const benchSections: BenchSection[] = [modelsSection];
+export const benchSections: BenchSection[] = [modelsSection, searchSection, duplicatesSection];

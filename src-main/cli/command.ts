@@ -12,6 +12,8 @@ export interface CommandIO {
   log: (line: string) => void;
   /** Prints one JSON value on stdout right away (for commands that keep running, like serve). */
   emit: (value: unknown) => void;
+  /** Writes text to stdout as is, for commands whose output format is not JSON (e.g. --format csv). */
+  write: (text: string) => void;
   signal: AbortSignal;
 }
 

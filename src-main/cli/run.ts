@@ -74,6 +74,7 @@ export async function runCli(argv: string[], streams: CliStreams, signal = new A
       signal,
       log: (line) => streams.stderr.write(`${line}\n`),
       emit: (value) => streams.stdout.write(`${JSON.stringify(value)}\n`),
+      write: (text) => streams.stdout.write(text),
       call: async (method, input) => {
         services ??= new Services({ dbPath });
         const ctx: CallContext = { services, signal, progress: (p) => progress.update(p) };

@@ -1,5 +1,15 @@
 import type { Command } from '../command.js';
+import { benchCommand } from './bench.js';
+import { catalogCommand } from './catalog.js';
+import { compareCommand } from './compare.js';
+import { dupesCommand } from './dupes.js';
+import { embedCommand } from './embed.js';
+import { indexCommand } from './index-command.js';
+import { mismatchCommand } from './mismatch.js';
+import { modelsCommand } from './models.js';
+import { qdrantCommand } from './qdrant.js';
+import { searchCommand } from './search.js';
 import { serveCommand } from './serve.js';
 
 /** Every `lookalike` subcommand, in the order `--help` lists them. */
-export const commands: Command[] = [serveCommand];
+export const commands: Command[] = [indexCommand, searchCommand, qdrantCommand, catalogCommand, dupesCommand, mismatchCommand, compareCommand, serveCommand, modelsCommand, embedCommand, benchCommand];
