@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { method } from '../method.js';
+import { Sha256 } from './common.js';
+
+export const DuplicateTier = z.enum(['exact', 'near', 'similar']);
+export type DuplicateTier = z.infer<typeof DuplicateTier>;
+
+export const PairDecision = z.enum(['duplicate', 'not_duplicate']);
+
+/** What decides the groups; every field optional, defaults in features/duplicates/tiers.ts. */
+const GroupingSettings = {
+  tier: DuplicateTier.default('near').describe('exact: same bytes or pixels; near: the same photo after edits; similar: same-looking product, another photo'),
+  threshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('cosine threshold of the tier (near: with a close hash; similar: alone); not used by exact'),
+  maxHashDistance: z.number().int().min(0).max(64).optional().describe('near tier: largest pHash distance (bits of 64) that counts with a close cosine'),
+  mirror: z.boolean().default(false).describe('count left-right mirrored copies as the same photo'),
+  model: z.string().min(1).max(200).optional().describe('model whose embeddings to use; default: the default model'),
+};
+
+export const DuplicateListing = z.object({
+  id: z.string(),
+  title: z.string(),
+  seller: z.string().nullable(),
+  sku: z.string().nullable(),
+  price: z.number().nullable(),
+  category: z.string().nullable(),
+  url: z.string().nullable(),
+});
+
+export const DuplicateImage = z.object({
+  sha256: z.string(),
+  /** Files on disk holding this content. */
+  paths: z.array(z.string()),
+  listings: z.array(DuplicateListing),
+  /** The group's centre: every other member was matched against it. */
+  centre: z.boolean(),
+  /** The user marked this image as the one to keep. */
+  keep: z.boolean(),
+});
+
+export const PairEvidence = z.object({
+  a: z.string(),
+  b: z.string(),
+  /** How this pair classifies at the current settings (null: below every tier). */
+  tier: DuplicateTier.nullable(),
+  /** pHash distance in bits (0..64), whole frame or trimmed, mirrored too when `mirror` is on. */
+  hashDistance: z.number(),
+  /** pHash distance of one image to the closest sub-region (80-100% per axis) of the other: small for crops. */
+  cropHashDistance: z.number(),
+  /** Embedding cosine; null when an image has no vector for the model. */
+  cosine: z.number().nullable(),
+  decision: PairDecision.nullable(),
+});
+
+export const DuplicateGroup = z.object({
+  id: z.number(),
+  /** Occurrences: listings showing one of the images, or files when there are no listings. */
+  size: z.number(),
+  sellers: z.number(),
+  /** Centre first. */
+  images: z.array(DuplicateImage),
+  /** Every pair inside the group (centre pairs first); up to 20 images, else centre pairs only. */
+  pairs: z.array(PairEvidence),
+});
+export type DuplicateGroup = z.infer<typeof DuplicateGroup>;
+
+export const AppliedSettings = z.object({
+  tier: DuplicateTier,
+  /** Near: cosine with a close hash; similar: cosine alone; exact: null. */
+  threshold: z.number().nullable(),
+  maxHashDistance: z.number(),
+  hashAlone: z.number(),
+  cropCosine: z.number(),
+  maxCropHashDistance: z.number(),
+  similarThreshold: z.number(),
+  mirror: z.boolean(),
+  model: z.object({ id: z.string(), revision: z.string() }).nullable(),
+});
+
+export const FindOutput = z.object({
+  settings: AppliedSettings,
+  totalGroups: z.number(),
+  groups: z.array(DuplicateGroup),
+  stats: z.object({
+    images: z.number(),
+    withVectors: z.number(),
+    candidatePairs: z.number(),
+    neighboursPerImage: z.number(),
+    /** Time to build the candidate graph in this call (0 when the cached one was used). */
+    graphMs: z.number(),
+    groupMs: z.number(),
+  }),
+  /** Why results may be incomplete, e.g. no embeddings for the model (hash signal only). */
+  warnings: z.array(z.string()),
+});
+export type FindOutput = z.infer<typeof FindOutput>;
+
+const DecideInput = z.union([
+  z.object({ a: Sha256, b: Sha256, decision: z.union([PairDecision, z.literal('clear')]) }).strict(),
+  z
+    .object({
+      pairs: z
+        .array(z.object({ a: Sha256, b: Sha256, decision: z.union([PairDecision, z.literal('clear')]) }).strict())
+        .min(1)
+        .max(10_000),
+    })
+    .strict(),
+  z
+    .object({
+      group: z
+        .object({
+          keep: Sha256.describe('the image to keep'),
+          duplicates: z.array(Sha256).max(10_000).default([]).describe('marked duplicates of the kept image'),
+          notDuplicates: z.array(Sha256).max(10_000).default([]).describe('marked not duplicates of the kept image: never grouped with it again'),
+        })
+        .strict(),
+    })
+    .strict(),
+  z.object({ unkeep: Sha256 }).strict(),
+]);
+
+const DecisionsOutput = z.object({
+  pairs: z.array(
+    z.object({ a: z.string(), b: z.string(), decision: PairDecision, decidedAt: z.number(), aPaths: z.array(z.string()), bPaths: z.array(z.string()) }),
+  ),
+  keeps: z.array(z.object({ sha256: z.string(), decidedAt: z.number(), paths: z.array(z.string()) })),
+});
+
+const Histogram = z.object({ edges: z.array(z.number()), counts: z.array(z.number()) });
+
+export const duplicatesMethods = {
+  'duplicates.find': method({
+    summary: 'Groups of duplicate (exact, near) or similar images with per-pair evidence, listing fields and decisions; the largest, most-sellers groups first.',
+    input: z
+      .object({
+        ...GroupingSettings,
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(100_000).default(500),
+        sort: z.enum(['size', 'sellers']).default('size').describe('size: occurrences then sellers; sellers: sellers then occurrences'),
+      })
+      .strict(),
+    output: FindOutput,
+  }),
+  'duplicates.decide': method({
+    summary: 'Record verdicts: a pair duplicate / not_duplicate / clear, several pairs, or a whole group (keep one, the rest duplicates or not).',
+    input: DecideInput,
+    output: z.object({ pairs: z.number(), keeps: z.number() }),
+  }),
+  'duplicates.decisions': method({
+    summary: 'Every recorded verdict, oldest first.',
+    input: z.object({}).strict(),
+    output: DecisionsOutput,
+  }),
+  'duplicates.export': method({
+    summary: 'Groups (at the given settings) or the recorded decisions as CSV or JSON text.',
+    input: z
+      .object({ ...GroupingSettings, format: z.enum(['csv', 'json']).default('csv'), what: z.enum(['groups', 'decisions']).default('groups') })
+      .strict(),
+    output: z.object({ format: z.enum(['csv', 'json']), mime: z.string(), filename: z.string(), text: z.string(), rows: z.number() }),
+  }),
+  'duplicates.distribution': method({
+    summary: 'Histograms of candidate-pair cosines and hash distances, overall and for pairs in each tier at the given settings (for the threshold chart).',
+    input: z.object({ ...GroupingSettings, bins: z.number().int().min(5).max(200).default(40) }).strict(),
+    output: z.object({
+      settings: AppliedSettings,
+      pairs: z.number(),
+      cosine: z.object({ all: Histogram, exact: Histogram, near: Histogram, similar: Histogram }),
+      hashDistance: z.object({ all: Histogram, exact: Histogram, near: Histogram, similar: Histogram }),
+    }),
+  }),
+};

@@ -1,0 +1,231 @@
+import { CROP_HASH_COUNT, type ImageHashes, padConsistent, popcount32 } from './image-hash.js';
+
+/**
+ * The candidate graph: every pair of images worth a look, with its evidence. Built once per
+ * (model revision, catalog content) from three cheap sources, never from all n^2 pairs:
+ *  - the k nearest neighbours of each image in embedding space (from an ANN index),
+ *  - images sharing a ~21-bit band of a perceptual hash (any pair within 2 bits shares one),
+ *  - images with the same decoded pixels.
+ * Thresholds are applied later, per call, on this graph: moving a slider re-groups in
+ * milliseconds without touching embeddings, hashes or neighbours.
+ */
+export interface CandidateGraph {
+  shas: string[];
+  /** Per pair: node indices (a < b), cosine (NaN without vectors), pHash distances, exact flag. */
+  a: Int32Array;
+  b: Int32Array;
+  cosine: Float32Array;
+  hash: Uint8Array;
+  hashMirror: Uint8Array;
+  /** Smallest distance between one image's whole-frame pHash and the other's sub-region pHashes. */
+  crop: Uint8Array;
+  exact: Uint8Array;
+  length: number;
+  /** Packed hashes and trim boxes per node (see packHashes), for evidence on pairs outside the graph. */
+  packed: PackedHashes;
+  pixelShas: string[];
+  neighboursPerImage: number;
+  /** The embeddings (row per node, hasVector 0 where none), for pairs outside the graph. */
+  vectors: Float32Array | null;
+  hasVector: Uint8Array | null;
+  dim: number;
+}
+
+/** k nearest neighbours (by cosine) of every row of a normalised n x dim matrix. */
+export type KnnSearch = (vectors: Float32Array, n: number, dim: number, k: number) => Promise<{ ids: Int32Array; sims: Float32Array }>;
+
+export interface GraphInput {
+  shas: string[];
+  hashes: ImageHashes[];
+  /** Row i is the embedding of shas[i]; rows of images without one are all zero (hasVector 0). */
+  vectors: Float32Array | null;
+  hasVector: Uint8Array | null;
+  dim: number;
+  k: number;
+  knn: KnnSearch;
+}
+
+/** Largest hash bucket turned into pairs: a bigger one is a flat/blank band shared by unrelated images. */
+const MAX_BUCKET = 48;
+/** 8 words per image: phash, phashTrim, phashMirror, phashTrimMirror as (hi, lo) 32-bit halves. */
+const WORDS = 8;
+
+export interface PackedHashes {
+  words: Uint32Array;
+  /** CROP_HASH_COUNT sub-region hashes per image, (hi, lo) halves. */
+  crops: Uint32Array;
+  /** x0, y0, x1, y1 of each trim box. */
+  boxes: Float32Array;
+}
+
+export function packHashes(hashes: readonly ImageHashes[]): PackedHashes {
+  const out = new Uint32Array(hashes.length * WORDS);
+  const boxes = new Float32Array(hashes.length * 4);
+  const crops = new Uint32Array(hashes.length * CROP_HASH_COUNT * 2);
+  hashes.forEach((h, i) => {
+    for (let k = 0; k < CROP_HASH_COUNT * 2; k++) crops[i * CROP_HASH_COUNT * 2 + k] = parseInt(h.cropHashes.slice(k * 8, k * 8 + 8), 16);
+    boxes.set(h.trimBox, i * 4);
+    [h.phash, h.phashTrim, h.phashMirror, h.phashTrimMirror].forEach((hex, j) => {
+      out[i * WORDS + j * 2] = parseInt(hex.slice(0, 8), 16);
+      out[i * WORDS + j * 2 + 1] = parseInt(hex.slice(8, 16), 16);
+    });
+  });
+  return { words: out, boxes, crops };
+}
+
+function dist(p: Uint32Array, i: number, wi: number, j: number, wj: number): number {
+  return popcount32((p[i * WORDS + wi] as number) ^ (p[j * WORDS + wj] as number)) + popcount32((p[i * WORDS + wi + 1] as number) ^ (p[j * WORDS + wj + 1] as number));
+}
+
+/** pHash distance of two nodes, as image-hash.ts's hashDistance (whole frame, or trimmed where the trims say "padded"). */
+export function packedDistance(p: PackedHashes, i: number, j: number): number {
+  const frame = dist(p.words, i, 0, j, 0);
+  return padConsistent(p.boxes.subarray(i * 4, i * 4 + 4), p.boxes.subarray(j * 4, j * 4 + 4)) ? Math.min(frame, dist(p.words, i, 2, j, 2)) : frame;
+}
+
+/** Either image against the other's sub-regions: small when one is a crop of the other. */
+export function cropDistance(p: PackedHashes, i: number, j: number): number {
+  let best = 64;
+  for (const [x, y] of [
+    [i, j],
+    [j, i],
+  ] as const) {
+    const hi = p.words[x * WORDS] as number;
+    const lo = p.words[x * WORDS + 1] as number;
+    const base = y * CROP_HASH_COUNT * 2;
+    for (let k = 0; k < CROP_HASH_COUNT; k++) {
+      const d = popcount32(hi ^ (p.crops[base + 2 * k] as number)) + popcount32(lo ^ (p.crops[base + 2 * k + 1] as number));
+      if (d < best) best = d;
+    }
+  }
+  return best;
+}
+
+/** The same, also trying image j mirrored. */
+export function packedMirrorDistance(p: PackedHashes, i: number, j: number): number {
+  let d = Math.min(packedDistance(p, i, j), dist(p.words, i, 0, j, 4));
+  const b = p.boxes;
+  const mirrored = [1 - (b[j * 4 + 2] as number), b[j * 4 + 1] as number, 1 - (b[j * 4] as number), b[j * 4 + 3] as number];
+  if (padConsistent(b.subarray(i * 4, i * 4 + 4), mirrored)) d = Math.min(d, dist(p.words, i, 2, j, 6));
+  return d;
+}
+
+export async function buildCandidateGraph(input: GraphInput): Promise<CandidateGraph> {
+  const n = input.shas.length;
+  const packed = packHashes(input.hashes);
+  const seen = new Set<number>();
+  const pa: number[] = [];
+  const pb: number[] = [];
+  const add = (i: number, j: number): void => {
+    if (i === j) return;
+    const [x, y] = i < j ? [i, j] : [j, i];
+    const key = x * n + y;
+    if (seen.has(key)) return;
+    seen.add(key);
+    pa.push(x);
+    pb.push(y);
+  };
+
+  if (input.vectors && input.hasVector && input.k > 0) {
+    // Search only rows that have a vector, then map back to node indices.
+    const rows: number[] = [];
+    for (let i = 0; i < n; i++) if (input.hasVector[i]) rows.push(i);
+    if (rows.length > 1) {
+      const dense = rows.length === n ? input.vectors : new Float32Array(rows.length * input.dim);
+      if (dense !== input.vectors) rows.forEach((r, i) => dense.set(input.vectors!.subarray(r * input.dim, (r + 1) * input.dim), i * input.dim));
+      const k = Math.min(input.k, rows.length - 1);
+      const { ids } = await input.knn(dense, rows.length, input.dim, k);
+      for (let i = 0; i < rows.length; i++) {
+        for (let j = 0; j < k; j++) {
+          const nb = ids[i * k + j] as number;
+          if (nb >= 0) add(rows[i] as number, rows[nb] as number);
+        }
+      }
+    }
+  }
+
+  // Hash bands: each 64-bit hash (phash, phashTrim) cut into bands of 21, 21 and 22 bits; two
+  // hashes within 2 bits share at least one band (pigeonhole), while unrelated images share one
+  // with odds of ~2^-21. Mirrored hashes are looked up against the plain ones so mirrored copies
+  // are candidates too. Wider differences reach the graph through the embedding neighbours.
+  const bands: Array<(hi: number, lo: number) => number> = [
+    (hi) => hi >>> 11,
+    (hi, lo) => ((hi & 0x7ff) << 10) | (lo >>> 22),
+    (_hi, lo) => lo & 0x3fffff,
+  ];
+  for (const [word, mirrorWord] of [
+    [0, 4],
+    [2, 6],
+  ] as const) {
+    for (const band of bands) {
+      const bandOf = (i: number, base: number): number => band(packed.words[i * WORDS + base] as number, packed.words[i * WORDS + base + 1] as number);
+      const buckets = new Map<number, number[]>();
+      for (let i = 0; i < n; i++) {
+        const key = bandOf(i, word);
+        const list = buckets.get(key);
+        if (list) list.push(i);
+        else buckets.set(key, [i]);
+      }
+      for (const list of buckets.values()) {
+        if (list.length < 2 || list.length > MAX_BUCKET) continue;
+        for (let x = 0; x < list.length; x++) for (let y = x + 1; y < list.length; y++) add(list[x] as number, list[y] as number);
+      }
+      for (let i = 0; i < n; i++) {
+        const list = buckets.get(bandOf(i, mirrorWord));
+        if (list && list.length <= MAX_BUCKET) for (const j of list) add(i, j);
+      }
+    }
+  }
+
+  const pixelShas = input.hashes.map((h) => h.pixelSha);
+  const byPixels = new Map<string, number[]>();
+  pixelShas.forEach((p, i) => {
+    const list = byPixels.get(p);
+    if (list) list.push(i);
+    else byPixels.set(p, [i]);
+  });
+  for (const list of byPixels.values()) for (let x = 1; x < list.length; x++) for (let y = 0; y < x; y++) add(list[y] as number, list[x] as number);
+
+  const m = pa.length;
+  const graph: CandidateGraph = {
+    shas: input.shas,
+    a: Int32Array.from(pa),
+    b: Int32Array.from(pb),
+    cosine: new Float32Array(m),
+    hash: new Uint8Array(m),
+    hashMirror: new Uint8Array(m),
+    crop: new Uint8Array(m),
+    exact: new Uint8Array(m),
+    length: m,
+    packed,
+    pixelShas,
+    neighboursPerImage: input.k,
+    vectors: input.vectors,
+    hasVector: input.hasVector,
+    dim: input.dim,
+  };
+  for (let e = 0; e < m; e++) {
+    const i = graph.a[e] as number;
+    const j = graph.b[e] as number;
+    graph.cosine[e] = input.vectors && input.hasVector?.[i] && input.hasVector[j] ? dot(input.vectors, i, j, input.dim) : Number.NaN;
+    graph.hash[e] = packedDistance(packed, i, j);
+    graph.hashMirror[e] = packedMirrorDistance(packed, i, j);
+    graph.crop[e] = cropDistance(packed, i, j);
+    graph.exact[e] = pixelShas[i] === pixelShas[j] ? 1 : 0;
+  }
+  return graph;
+}
+
+/** Cosine of two nodes from the kept embeddings; NaN when either has none. */
+export function nodeCosine(g: CandidateGraph, i: number, j: number): number {
+  if (!g.vectors || !g.hasVector?.[i] || !g.hasVector[j]) return Number.NaN;
+  return dot(g.vectors, i, j, g.dim);
+}
+
+function dot(v: Float32Array, i: number, j: number, dim: number): number {
+  let s = 0;
+  const oi = i * dim;
+  const oj = j * dim;
+  for (let d = 0; d < dim; d++) s += (v[oi + d] as number) * (v[oj + d] as number);
+  return s;
+}

@@ -1,0 +1,60 @@
+import { type CandidateGraph, nodeCosine, packedDistance } from './graph.js';
+import { type StarGroup, starGroups } from './grouping.js';
+import { type Tier, type TierSettings, classifyPair, pairStrength } from './tiers.js';
+
+/** The user's verdicts as node indices: pair keys (grouping.pairKey) never grouped, pairs always near. */
+export interface Verdicts {
+  notDuplicate: Set<string>;
+  duplicate: Array<[number, number]>;
+}
+
+/** Tier of every graph edge at these settings (one pass over the cached graph). */
+export function classifyEdges(g: CandidateGraph, t: TierSettings): Array<Tier | null> {
+  const out = new Array<Tier | null>(g.length);
+  for (let e = 0; e < g.length; e++) out[e] = classifyPair(signalsOf(g, e), t);
+  return out;
+}
+
+function signalsOf(g: CandidateGraph, e: number) {
+  return { exact: g.exact[e] === 1, cosine: g.cosine[e] as number, hash: g.hash[e] as number, hashMirror: g.hashMirror[e] as number, crop: g.crop[e] as number };
+}
+
+/**
+ * Groups of one tier from the cached candidate graph: what a threshold slider re-runs, with no
+ * embedding, hash or neighbour work. Near includes exact pairs; similar is only pairs that are
+ * similar but not near (and not marked duplicate), so the two tiers never mix.
+ */
+export function groupCandidates(g: CandidateGraph, t: TierSettings, tier: Tier, verdicts: Verdicts): StarGroup[] {
+  const n = g.shas.length;
+  const key = (i: number, j: number) => Math.min(i, j) * n + Math.max(i, j);
+  const duplicates = new Set(verdicts.duplicate.map(([i, j]) => key(i, j)));
+  const wanted = (x: Tier | null): boolean => (tier === 'near' ? x === 'exact' || x === 'near' : x === tier);
+  const ea: number[] = [];
+  const eb: number[] = [];
+  const es: number[] = [];
+  for (let e = 0; e < g.length; e++) {
+    const signals = signalsOf(g, e);
+    const pairTier = classifyPair(signals, t);
+    const i = g.a[e] as number;
+    const j = g.b[e] as number;
+    if (!wanted(pairTier)) continue;
+    if (tier === 'similar' && duplicates.has(i * n + j)) continue;
+    ea.push(i);
+    eb.push(j);
+    es.push(pairStrength(signals, t.mirror));
+  }
+  if (tier === 'near') {
+    for (const [i, j] of verdicts.duplicate) {
+      ea.push(i);
+      eb.push(j);
+      es.push(4); // above any measured pair: the user said so
+    }
+  }
+  return starGroups(
+    n,
+    { a: Int32Array.from(ea), b: Int32Array.from(eb), strength: Float32Array.from(es), length: ea.length },
+    verdicts.notDuplicate,
+    // Member pairs are few (groups are small): compute their evidence directly.
+    (i, j) => duplicates.has(key(i, j)) || nodeCosine(g, i, j) >= t.relatedCosine || packedDistance(g.packed, i, j) <= t.near.hash,
+  );
+}

@@ -1,0 +1,42 @@
+import type { Migration } from '../../catalog/migrations.js';
+
+/**
+ * Tables of the duplicate-listing feature, added to the catalog through its migration list.
+ * Images are named by content sha256 everywhere, so hashes and decisions survive renames and
+ * re-imports, and go away with the image (ON DELETE CASCADE).
+ */
+export const duplicatesMigration: Migration = {
+  id: '0100-duplicates',
+  sql: /* sql */ `
+-- Perceptual hashes per image (see features/duplicates/image-hash.ts); 64-bit hashes as 16 hex digits.
+CREATE TABLE dup_hashes (
+  sha256            TEXT PRIMARY KEY REFERENCES images(sha256) ON DELETE CASCADE,
+  version           INTEGER NOT NULL,
+  pixel_sha         TEXT NOT NULL,
+  phash             TEXT NOT NULL,
+  phash_trim        TEXT NOT NULL,
+  trim_box          TEXT NOT NULL,  -- JSON [x0, y0, x1, y1], fractions of the frame
+  crop_hashes       TEXT NOT NULL,  -- 143 sub-region pHashes, 16 hex digits each
+  phash_mirror      TEXT NOT NULL,
+  phash_trim_mirror TEXT NOT NULL,
+  computed_at       INTEGER NOT NULL
+);
+CREATE INDEX dup_hashes_pixel ON dup_hashes(pixel_sha);
+
+-- A user's verdict on a pair of images (a < b): 'duplicate' or 'not_duplicate'.
+CREATE TABLE dup_pair_decisions (
+  a          TEXT NOT NULL REFERENCES images(sha256) ON DELETE CASCADE,
+  b          TEXT NOT NULL REFERENCES images(sha256) ON DELETE CASCADE,
+  decision   TEXT NOT NULL CHECK (decision IN ('duplicate', 'not_duplicate')),
+  decided_at INTEGER NOT NULL,
+  PRIMARY KEY (a, b),
+  CHECK (a < b)
+);
+
+-- Images the user chose to keep (the original of their group).
+CREATE TABLE dup_keeps (
+  sha256     TEXT PRIMARY KEY REFERENCES images(sha256) ON DELETE CASCADE,
+  decided_at INTEGER NOT NULL
+);
+`,
+};

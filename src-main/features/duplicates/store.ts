@@ -1,0 +1,151 @@
+import type Database from 'better-sqlite3';
+import type { Catalog } from '../../catalog/catalog.js';
+import { HASH_VERSION, type ImageHashes } from './image-hash.js';
+
+export type PairDecision = 'duplicate' | 'not_duplicate';
+
+export interface StoredPairDecision {
+  a: string;
+  b: string;
+  decision: PairDecision;
+  decidedAt: number;
+}
+
+export interface ListingRef {
+  id: string;
+  title: string;
+  seller: string | null;
+  sku: string | null;
+  price: number | null;
+  category: string | null;
+  url: string | null;
+}
+
+/** The duplicate feature's rows in the catalog database (tables from schema.ts). */
+export class DuplicateStore {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(readonly catalog: Catalog) {
+    this.db = catalog.db;
+    const db = this.db;
+    this.stmts = {
+      missing: db
+        .prepare(
+          `SELECT i.sha256 FROM images i LEFT JOIN dup_hashes h ON h.sha256 = i.sha256
+           WHERE (h.sha256 IS NULL OR h.version <> ?) AND i.sha256 > ? ORDER BY i.sha256 LIMIT ?`,
+        )
+        .pluck(),
+      putHash: db.prepare(
+        `INSERT INTO dup_hashes (sha256, version, pixel_sha, phash, phash_trim, trim_box, crop_hashes, phash_mirror, phash_trim_mirror, computed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (sha256) DO UPDATE SET version = excluded.version, pixel_sha = excluded.pixel_sha, phash = excluded.phash,
+           phash_trim = excluded.phash_trim, trim_box = excluded.trim_box, crop_hashes = excluded.crop_hashes, phash_mirror = excluded.phash_mirror,
+           phash_trim_mirror = excluded.phash_trim_mirror, computed_at = excluded.computed_at`,
+      ),
+      hashCount: db.prepare('SELECT count(*) FROM dup_hashes WHERE version = ?').pluck(),
+      allHashes: db.prepare(
+        `SELECT sha256, pixel_sha AS pixelSha, phash, phash_trim AS phashTrim, trim_box AS trimBox, crop_hashes AS cropHashes, phash_mirror AS phashMirror,
+                phash_trim_mirror AS phashTrimMirror
+         FROM dup_hashes WHERE version = ? ORDER BY sha256`,
+      ),
+      paths: db.prepare('SELECT path FROM image_files WHERE sha256 = ? ORDER BY path').pluck(),
+      listings: db.prepare(
+        `SELECT DISTINCT l.id, l.title, l.seller, l.sku, l.price, l.category, l.url FROM listing_images li JOIN listings l ON l.id = li.listing_id
+         WHERE li.sha256 = ? ORDER BY l.id`,
+      ),
+      decide: db.prepare(
+        `INSERT INTO dup_pair_decisions (a, b, decision, decided_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (a, b) DO UPDATE SET decision = excluded.decision, decided_at = excluded.decided_at`,
+      ),
+      undecide: db.prepare('DELETE FROM dup_pair_decisions WHERE a = ? AND b = ?'),
+      decisions: db.prepare('SELECT a, b, decision, decided_at AS decidedAt FROM dup_pair_decisions ORDER BY decided_at, a, b'),
+      keep: db.prepare('INSERT INTO dup_keeps (sha256, decided_at) VALUES (?, ?) ON CONFLICT (sha256) DO UPDATE SET decided_at = excluded.decided_at'),
+      unkeep: db.prepare('DELETE FROM dup_keeps WHERE sha256 = ?'),
+      keeps: db.prepare('SELECT sha256, decided_at AS decidedAt FROM dup_keeps ORDER BY decided_at, sha256'),
+      imageExists: db.prepare('SELECT 1 FROM images WHERE sha256 = ?'),
+    };
+  }
+
+  /** Images whose hashes are missing or from an older recipe, in batches. */
+  *iterateUnhashed(batchSize = 256): Generator<string[]> {
+    let after = '';
+    for (;;) {
+      const shas = this.stmts.missing.all(HASH_VERSION, after, batchSize) as string[];
+      if (shas.length === 0) return;
+      yield shas;
+      after = shas[shas.length - 1] as string;
+    }
+  }
+
+  putHashes(rows: ReadonlyArray<{ sha256: string; hashes: ImageHashes }>): void {
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const { sha256, hashes: h } of rows) {
+        this.stmts.putHash.run(sha256, HASH_VERSION, h.pixelSha, h.phash, h.phashTrim, JSON.stringify(h.trimBox.map((v) => Math.round(v * 1e4) / 1e4)), h.cropHashes, h.phashMirror, h.phashTrimMirror, now);
+      }
+    })();
+  }
+
+  hashCount(): number {
+    return this.stmts.hashCount.get(HASH_VERSION) as number;
+  }
+
+  allHashes(): Array<ImageHashes & { sha256: string }> {
+    const rows = this.stmts.allHashes.all(HASH_VERSION) as Array<Omit<ImageHashes, 'trimBox'> & { sha256: string; trimBox: string }>;
+    return rows.map((r) => ({ ...r, trimBox: JSON.parse(r.trimBox) as ImageHashes['trimBox'] }));
+  }
+
+  paths(sha256: string): string[] {
+    return this.stmts.paths.all(sha256) as string[];
+  }
+
+  listings(sha256: string): ListingRef[] {
+    return this.stmts.listings.all(sha256) as ListingRef[];
+  }
+
+  hasImage(sha256: string): boolean {
+    return this.stmts.imageExists.get(sha256) !== undefined;
+  }
+
+  /** Records (or with `null`, clears) verdicts on pairs, all in one transaction. */
+  decidePairs(pairs: ReadonlyArray<{ a: string; b: string; decision: PairDecision | null }>): void {
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const p of pairs) {
+        const [a, b] = p.a < p.b ? [p.a, p.b] : [p.b, p.a];
+        if (p.decision === null) this.stmts.undecide.run(a, b);
+        else this.stmts.decide.run(a, b, p.decision, now);
+      }
+    })();
+  }
+
+  setKeep(shas: readonly string[], keep: boolean): void {
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const sha of shas) {
+        if (keep) this.stmts.keep.run(sha, now);
+        else this.stmts.unkeep.run(sha);
+      }
+    })();
+  }
+
+  pairDecisions(): StoredPairDecision[] {
+    return this.stmts.decisions.all() as StoredPairDecision[];
+  }
+
+  keeps(): Array<{ sha256: string; decidedAt: number }> {
+    return this.stmts.keeps.all() as Array<{ sha256: string; decidedAt: number }>;
+  }
+
+  /** Everything grouping depends on besides the thresholds: when this changes, the cached graph is stale. */
+  contentVersion(): string {
+    const row = this.db
+      .prepare(
+        `SELECT (SELECT count(*) FROM images) AS images, (SELECT coalesce(max(rowid), 0) FROM images) AS lastImage,
+                (SELECT count(*) FROM dup_hashes) AS hashes, (SELECT coalesce(max(computed_at), 0) FROM dup_hashes) AS hashedAt`,
+      )
+      .get() as Record<string, number>;
+    return `${row.images}/${row.lastImage}/${row.hashes}/${row.hashedAt}`;
+  }
+}
