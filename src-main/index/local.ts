@@ -145,7 +145,11 @@ export class LocalStore implements VectorStore {
   }
 
   private async candidates(query: Float32Array, k: number): Promise<StoreHit[]> {
-    if (!this.ann) return this.matrix.scanAll(query, k);
-    return this.matrix.rescore(query, this.ann.search(query, k), k);
+    // HNSW returns at most about `expansionSearch` candidates, and for k near the catalog size a
+    // scan is cheaper anyway: answer those exactly.
+    if (!this.ann || k > this.ann.params.expansionSearch || k * 4 >= this.matrix.size) return this.matrix.scanAll(query, k);
+    // The graph ranks with float16 vectors: over-fetch so that float32 re-scoring settles the
+    // boundary of the top k (close scores can swap under float16 rounding).
+    return this.matrix.rescore(query, this.ann.search(query, Math.min(this.matrix.size, 2 * k + 10)), k);
   }
 }

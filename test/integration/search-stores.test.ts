@@ -35,11 +35,15 @@ storeSuite('local, exact scan', async () => {
   return opened;
 });
 
-storeSuite('local, HNSW index', async () => {
-  const opened = await local(0);
-  if (opened.store.kind !== 'ann') throw new Error('expected the ANN store');
-  return opened;
-});
+storeSuite(
+  'local, HNSW index',
+  async () => {
+    const opened = await local(0);
+    if (opened.store.kind !== 'ann') throw new Error('expected the ANN store');
+    return opened;
+  },
+  { approximate: true },
+);
 
 function memoryCheckpoint(): PushCheckpoint {
   const rows = new Map<string, Map<string, string>>();

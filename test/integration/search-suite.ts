@@ -96,7 +96,11 @@ export function expected(fixture: StoreFixture, query: Float32Array, k: number, 
     .map((h) => h.sha);
 }
 
-export function storeSuite(name: string, open: () => Promise<{ store: VectorStore; fixture: StoreFixture }>, options: { skip?: string } = {}) {
+/**
+ * `approximate`: an ANN store may miss a true neighbour now and then (HNSW graphs are built in
+ * parallel, so not deterministically); it must still find at least 9 of the true top 10, in order.
+ */
+export function storeSuite(name: string, open: () => Promise<{ store: VectorStore; fixture: StoreFixture }>, options: { skip?: string; approximate?: boolean } = {}) {
   describe.skipIf(Boolean(options.skip))(`VectorStore behaviour: ${name}${options.skip ? ` (skipped: ${options.skip})` : ''}`, () => {
     let store: VectorStore;
     let fixture: StoreFixture;
@@ -110,7 +114,11 @@ export function storeSuite(name: string, open: () => Promise<{ store: VectorStor
     it('returns the k nearest images, best first, with cosine scores', async () => {
       for (const q of fixture.queries) {
         const hits = await store.search(q, 10);
-        expect(hits.map((h) => h.sha256)).toEqual(expected(fixture, q, 10));
+        const want = expected(fixture, q, 10);
+        if (options.approximate) {
+          expect(hits.filter((h) => want.includes(h.sha256)).length).toBeGreaterThanOrEqual(9);
+          expect(hits.map((h) => h.score)).toEqual([...hits.map((h) => h.score)].sort((a, b) => b - a));
+        } else expect(hits.map((h) => h.sha256)).toEqual(want);
         for (const h of hits) {
           const v = fixture.images.find((im) => im.sha256 === h.sha256)!.vector;
           expect(h.score).toBeCloseTo(v.reduce((s, x, j) => s + x * (q[j] as number), 0), 4);
