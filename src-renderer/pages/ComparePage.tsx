@@ -19,6 +19,22 @@ type CatalogOut = MethodOutput<'compare.catalog'>;
 
 const DEFAULT_LABELS = 'mug, vase, hat, handbag, chair, a photo of a dog';
 
+function ModelPicker(props: { label: string; auto: string; packs: Array<{ id: string; family: string | null }>; value: string; onChange: (id: string) => void }) {
+  return (
+    <label className="inline-field">
+      <span>{props.label}</span>
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        <option value="">{props.auto}</option>
+        {props.packs.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.id} ({familyLabel(m.family)})
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function useRun<T>() {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<Error>();
@@ -89,28 +105,8 @@ export function ComparePage({ status, navigate }: PageProps) {
       </div>
 
       <div className="toolbar">
-        <label className="inline-field">
-          <span>{t('cmp.modelA')}</span>
-          <select value={first} onChange={(e) => setFirst(e.target.value)}>
-            <option value="">{t('cmp.auto')}</option>
-            {packs.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.id} ({familyLabel(m.family)})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="inline-field">
-          <span>{t('cmp.modelB')}</span>
-          <select value={second} onChange={(e) => setSecond(e.target.value)}>
-            <option value="">{t('cmp.auto')}</option>
-            {packs.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.id} ({familyLabel(m.family)})
-              </option>
-            ))}
-          </select>
-        </label>
+        <ModelPicker label={t('cmp.modelA')} auto={t('cmp.auto')} packs={packs} value={first} onChange={setFirst} />
+        <ModelPicker label={t('cmp.modelB')} auto={t('cmp.auto')} packs={packs} value={second} onChange={setSecond} />
         {first && first === second ? <span className="badge danger">{t('cmp.sameModel')}</span> : null}
       </div>
 
