@@ -3,18 +3,11 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { ListingFields } from './listing-files.js';
 import { migrate } from './migrations.js';
 import { decodeVector, encodeVector } from './vectors.js';
 
-export interface Listing {
-  id: string;
-  sku: string | null;
-  title: string;
-  description: string;
-  category: string | null;
-  price: number | null;
-  seller: string | null;
-  url: string | null;
+export interface Listing extends ListingFields {
   /** In listing-file order; only images that were imported. */
   images: ListingImage[];
 }

@@ -4,10 +4,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { type CsvError, parse } from 'csv-parse';
 
-/** One listing as read from a listing file, before its image references are resolved. */
-export interface ListingRow {
-  /** Where the row is in the file: "listings.csv:12" (line) or "listings.json:3" (item). */
-  where: string;
+/** The fields of a listing, as stored in the catalog. */
+export interface ListingFields {
   id: string;
   sku: string | null;
   title: string;
@@ -16,6 +14,12 @@ export interface ListingRow {
   price: number | null;
   seller: string | null;
   url: string | null;
+}
+
+/** One listing as read from a listing file, before its image references are resolved. */
+export interface ListingRow extends ListingFields {
+  /** Where the row is in the file: "listings.csv:12" (line) or "listings.json:3" (item). */
+  where: string;
   /** As written in the file: paths relative to the file's folder, absolute paths or bare names. */
   images: string[];
 }
