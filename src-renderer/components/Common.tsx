@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useRef } from 'react';
 import { useI18n } from '../i18n';
 import { shortcutLabel } from '../hooks/useHotkeys';
+import { Icon, type IconName } from './icons';
 
 /** An empty or first-run state: what is going on and what to do next. */
 export function EmptyState({ title, children, actions, icon }: { title: string; children?: ReactNode; actions?: ReactNode; icon?: ReactNode }) {
@@ -11,6 +12,26 @@ export function EmptyState({ title, children, actions, icon }: { title: string; 
       {children ? <div className="empty-body">{children}</div> : null}
       {actions ? <div className="empty-actions">{actions}</div> : null}
     </div>
+  );
+}
+
+/** A whole page that has nothing to show yet: its heading, what is missing, and where to fix it. */
+export function EmptyPage(props: { heading: string; icon: IconName; title: string; body: string; action: { label: string; onClick: () => void } }) {
+  return (
+    <section className="page">
+      <h1>{props.heading}</h1>
+      <EmptyState
+        icon={<Icon name={props.icon} size={28} />}
+        title={props.title}
+        actions={
+          <button type="button" className="primary" onClick={props.action.onClick}>
+            {props.action.label}
+          </button>
+        }
+      >
+        <p>{props.body}</p>
+      </EmptyState>
+    </section>
   );
 }
 

@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import type { MethodOutput } from '../../src-main/api/contract';
 import { call } from '../api/client';
-import { EmptyState, ErrorNotice, Spinner } from '../components/Common';
-import { Icon } from '../components/icons';
+import { EmptyPage, ErrorNotice, Spinner } from '../components/Common';
 import { ImagePicker } from '../components/ImagePicker';
 import { LatencyBars } from '../components/LatencyBars';
 import { Thumb } from '../components/ListingCard';
@@ -69,14 +68,7 @@ export function ComparePage({ status, navigate }: PageProps) {
   const models = first && second && first !== second ? { models: [first, second] } : {};
 
   if (packs.length < 2 && status) {
-    return (
-      <section className="page">
-        <h1>{t('nav.compare')}</h1>
-        <EmptyState icon={<Icon name="compare" size={28} />} title={t('cmp.needTwo.title')} actions={<button type="button" className="primary" onClick={() => navigate('models')}>{t('nav.models')}</button>}>
-          <p>{t('cmp.needTwo.body')}</p>
-        </EmptyState>
-      </section>
-    );
+    return <EmptyPage heading={t('nav.compare')} icon="compare" title={t('cmp.needTwo.title')} body={t('cmp.needTwo.body')} action={{ label: t('nav.models'), onClick: () => navigate('models') }} />;
   }
 
   const runQuery = () =>

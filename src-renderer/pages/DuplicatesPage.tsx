@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { MethodOutput } from '../../src-main/api/contract';
 import { call } from '../api/client';
-import { EmptyState, ErrorNotice, Kbd, Spinner } from '../components/Common';
+import { EmptyPage, EmptyState, ErrorNotice, Kbd, Spinner } from '../components/Common';
 import { Histogram, binsFromEdges, trimBins } from '../components/Histogram';
 import { Icon } from '../components/icons';
 import { ListingCard, Thumb } from '../components/ListingCard';
@@ -114,14 +114,7 @@ export function DuplicatesPage({ navigate, status }: PageProps) {
   }, [dist.data, shownThreshold]);
 
   if (status && status.images === 0) {
-    return (
-      <section className="page">
-        <h1>{t('nav.duplicates')}</h1>
-        <EmptyState icon={<Icon name="duplicates" size={28} />} title={t('dup.empty.title')} actions={<button type="button" className="primary" onClick={() => navigate('catalog')}>{t('common.goCatalog')}</button>}>
-          <p>{t('dup.empty.body')}</p>
-        </EmptyState>
-      </section>
-    );
+    return <EmptyPage heading={t('nav.duplicates')} icon="duplicates" title={t('dup.empty.title')} body={t('dup.empty.body')} action={{ label: t('common.goCatalog'), onClick: () => navigate('catalog') }} />;
   }
 
   return (

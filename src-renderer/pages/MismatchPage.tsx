@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { MethodOutput } from '../../src-main/api/contract';
 import { call, mediaUrl } from '../api/client';
-import { EmptyState, ErrorNotice, Kbd, Spinner } from '../components/Common';
+import { EmptyPage, EmptyState, ErrorNotice, Kbd, Spinner } from '../components/Common';
 import { Histogram } from '../components/Histogram';
 import { Icon } from '../components/icons';
 import { Thumb } from '../components/ListingCard';
@@ -103,14 +103,7 @@ export function MismatchPage({ status, navigate }: PageProps) {
   const decided = useMemo(() => items.filter((i) => i.decision).length, [items]);
 
   if (status && status.listings === 0) {
-    return (
-      <section className="page">
-        <h1>{t('nav.mismatch')}</h1>
-        <EmptyState icon={<Icon name="mismatch" size={28} />} title={t('mm.empty.title')} actions={<button type="button" className="primary" onClick={() => navigate('catalog')}>{t('common.goCatalog')}</button>}>
-          <p>{t('mm.empty.body')}</p>
-        </EmptyState>
-      </section>
-    );
+    return <EmptyPage heading={t('nav.mismatch')} icon="mismatch" title={t('mm.empty.title')} body={t('mm.empty.body')} action={{ label: t('common.goCatalog'), onClick: () => navigate('catalog') }} />;
   }
 
   return (
