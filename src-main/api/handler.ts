@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { catalogStorageError } from '../catalog/catalog.js';
 import type { Services } from '../services.js';
 import { type Contract, type MethodName, type MethodOutput, contract, isMethodName } from './contract.js';
 import { ApiError } from './errors.js';
@@ -17,7 +18,11 @@ export type Handler<M extends MethodName> = (
 
 export type Handlers = { [M in MethodName]: Handler<M> };
 
-/** Validates the raw input against the contract, then runs the one implementation of the method. */
+/**
+ * Validates the raw input against the contract, then runs the one implementation of the method.
+ * A write refused by the storage under the catalog (read-only, full disk) that a feature did not
+ * translate itself becomes the same one-line error the catalog gives.
+ */
 export async function invoke(
   handlers: Handlers,
   name: string,
@@ -29,7 +34,12 @@ export async function invoke(
   if (!parsed.success) throw new ApiError('bad_request', `invalid input for ${name}: ${formatIssues(parsed.error)}`);
   ctx.signal.throwIfAborted();
   const handler = handlers[name] as (input: unknown, ctx: CallContext) => Promise<unknown>;
-  return handler(parsed.data, ctx);
+  try {
+    return await handler(parsed.data, ctx);
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw catalogStorageError(ctx.services.dbPath, err, `${name} stopped; what was saved before is kept`) ?? err;
+  }
 }
 
 function formatIssues(error: z.ZodError): string {

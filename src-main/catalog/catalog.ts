@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ApiError } from '../api/errors.js';
 import type { ListingFields } from './listing-files.js';
 import { migrate } from './migrations.js';
 import { decodeVector, encodeVector } from './vectors.js';
@@ -91,10 +92,19 @@ export class Catalog {
     this.db = db;
   }
 
-  /** Opens (creating if needed) the catalog at dbPath and brings its schema up to date. */
+  /**
+   * Opens (creating if needed) the catalog at dbPath and brings its schema up to date. A catalog
+   * that cannot be written still opens for reading when SQLite can read it; one it cannot open at
+   * all (a read-only folder, a full disk during a schema update) gives a CatalogStorageError.
+   */
   static open(dbPath: string): Catalog {
-    fs.mkdirSync(path.dirname(dbPath), { recursive: true });
-    const db = new Database(dbPath);
+    let db: Database.Database;
+    try {
+      fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+      db = new Database(dbPath);
+    } catch (err) {
+      throw catalogStorageError(dbPath, err, 'it could not be opened') ?? err;
+    }
     try {
       // WAL: readers never block the importer, and a commit is one append; with
       // synchronous=NORMAL a killed process loses nothing committed (only an OS crash or power
@@ -106,7 +116,9 @@ export class Catalog {
       migrate(db);
     } catch (err) {
       db.close();
-      throw err;
+      // The first read happens in migrate(); a write there means the schema is older than this version.
+      const cannotRead = (err as { code?: unknown }).code === 'SQLITE_READONLY_DIRECTORY';
+      throw catalogStorageError(dbPath, err, cannotRead ? 'it could not be opened' : 'it could not be opened, as it needs a schema update for this version of Lookalike') ?? err;
     }
     return new Catalog(dbPath, db);
   }
@@ -280,9 +292,13 @@ export class Catalog {
       'INSERT OR IGNORE INTO embeddings (sha256, model_id, revision, dim, vector, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
     const now = Date.now();
-    this.db.transaction(() => {
-      for (const r of rows) insert.run(r.sha256, modelId, revision, r.vector.length, encodeVector(r.vector), now);
-    })();
+    try {
+      this.db.transaction(() => {
+        for (const r of rows) insert.run(r.sha256, modelId, revision, r.vector.length, encodeVector(r.vector), now);
+      })();
+    } catch (err) {
+      throw catalogStorageError(this.dbPath, err, 'the new vectors were not saved') ?? err;
+    }
   }
 
   /** Drops a model's vectors of every revision but `keepRevision`; other models are untouched. */
@@ -345,3 +361,57 @@ export class Catalog {
 }
 
 const LISTING_COLUMNS = 'id, sku, title, description, category, price, seller, url';
+
+// ---- storage failures ---------------------------------------------------------------------------
+
+export type StorageProblem = 'read-only' | 'full';
+
+/**
+ * Whether an error from SQLite (its result code) or the file system (errno) means the storage
+ * under the catalog refused a write: read-only (file, folder or file system) or out of space.
+ */
+export function storageProblem(err: unknown): StorageProblem | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return 'read-only';
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return 'full';
+  return undefined;
+}
+
+/** A write to the catalog refused by its storage, with what happened and what to do, in one line. */
+export class CatalogStorageError extends ApiError {
+  override name = 'CatalogStorageError';
+  constructor(
+    readonly problem: StorageProblem,
+    message: string,
+  ) {
+    super('failed', message);
+  }
+}
+
+/**
+ * The one translation of a storage failure into what the user reads (CLI stderr, UI toast):
+ * `outcome` says what became of the operation ("nothing was imported"). Undefined when `err` is
+ * not a storage failure, so callers rethrow it unchanged.
+ */
+export function catalogStorageError(dbPath: string, err: unknown, outcome: string): CatalogStorageError | undefined {
+  const problem = storageProblem(err);
+  if (!problem) return undefined;
+  const code = (err as { code: string }).code;
+  if (problem === 'full') {
+    return new CatalogStorageError('full', `the disk holding the catalog database ${dbPath} is full (${code}): ${outcome}; free some space and run it again`);
+  }
+  // A WAL database cannot even be read unless SQLite can create its -shm index beside it.
+  const why =
+    code === 'SQLITE_READONLY_DIRECTORY'
+      ? `its folder is read-only, and SQLite needs to create ${path.basename(dbPath)}-shm there even to read it`
+      : code === 'EROFS'
+        ? 'it is on a read-only file system'
+        : code.startsWith('SQLITE_READONLY')
+          ? 'no permission to write it'
+          : 'permission denied';
+  return new CatalogStorageError(
+    'read-only',
+    `the catalog database ${dbPath} is read-only (${why}): ${outcome}; make the file and its folder writable, or copy the catalog to a writable folder`,
+  );
+}

@@ -44,7 +44,8 @@ type Op =
 export class IngestWriter {
   private pending: Op[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private timerError: unknown;
+  /** Set once a commit fails (disk full, read-only): later writes throw it instead of trying again. */
+  private failure: unknown;
   private readonly db: Database.Database;
   private readonly stmts;
 
@@ -91,28 +92,40 @@ export class IngestWriter {
   }
 
   private push(...ops: Op[]): void {
-    if (this.timerError !== undefined) throw this.timerError;
+    if (this.failure !== undefined) throw this.failure;
     this.pending.push(...ops);
     if (this.pending.length >= this.maxOps) this.flush();
     else this.timer ??= setTimeout(() => this.flushFromTimer(), this.maxDelayMs);
   }
 
-  /** A timer has no caller to throw to: keep the error (disk full, say) for the next write. */
+  /** A timer has no caller to throw to: the error (disk full, say) is kept for the next write. */
   private flushFromTimer(): void {
     try {
       this.flush();
-    } catch (err) {
-      this.timerError = err;
+    } catch {
+      // kept in this.failure by flush()
     }
   }
 
-  /** Commits everything queued so far in one transaction. */
+  /**
+   * Commits everything queued so far in one transaction. A failed commit rolls back whole, drops
+   * its batch (the next run redoes those files: nothing records them as seen) and is rethrown.
+   */
   flush(): void {
-    if (this.timerError !== undefined) throw this.timerError;
+    if (this.failure !== undefined) throw this.failure;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const ops = this.pending;
     this.pending = [];
+    try {
+      this.commit(ops);
+    } catch (err) {
+      this.failure = err;
+      throw err;
+    }
+  }
+
+  private commit(ops: Op[]): void {
     const now = Date.now();
     const s = this.stmts;
     this.db.transaction(() => {
@@ -141,8 +154,9 @@ export class IngestWriter {
     }).immediate();
   }
 
+  /** Commits what is left; after a failed commit there is nothing to commit and nothing to throw. */
   close(): void {
-    this.flush();
+    if (this.failure === undefined) this.flush();
   }
 }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Progress } from '../api/schemas/common.js';
 import type { Embedder } from '../engine/types.js';
-import type { Catalog } from './catalog.js';
+import { type Catalog, catalogStorageError, storageProblem } from './catalog.js';
 import { DEFAULT_MAX_PIXELS, ImageRejected, THUMBNAIL_MIME, decodeImage } from './decode.js';
 import { type FoundFile, errnoMessage, sniffImageFormat, walkImageFiles } from './image-files.js';
 import { IngestWriter, type RunCounts, finishRun, startRun, writeListings } from './ingest-writer.js';
@@ -111,7 +111,12 @@ export async function ingest(catalog: Catalog, options: IngestOptions): Promise<
   signal.throwIfAborted();
 
   const counts: RunCounts = { filesSeen: 0, indexed: 0, cached: 0, failed: 0 };
-  const runId = startRun(catalog, { paths: roots, listings: listingFile ?? null, models: embedders.map((e) => `${e.id}@${e.revision}`) });
+  let runId: number;
+  try {
+    runId = startRun(catalog, { paths: roots, listings: listingFile ?? null, models: embedders.map((e) => `${e.id}@${e.revision}`) });
+  } catch (err) {
+    throw catalogStorageError(catalog.dbPath, err, 'nothing was imported') ?? err;
+  }
   const writer = new IngestWriter(catalog, runId, () => counts, options.commitOps, options.commitMs);
   const failures: FileFailure[] = [];
   const failedPaths = new Map<string, string>();
@@ -326,13 +331,35 @@ export async function ingest(catalog: Catalog, options: IngestOptions): Promise<
       seconds: Math.round((performance.now() - started) / 10) / 100,
     };
   } catch (err) {
-    // Keep every finished file: the next run resumes from here.
-    writer.flush();
     const cancelled = signal.aborted;
-    finishRun(catalog, runId, cancelled ? 'cancelled' : 'failed', counts, cancelled ? 'cancelled' : (err as Error).message);
-    throw err;
+    let failure = err;
+    try {
+      // Keep every finished file: the next run resumes from here.
+      writer.flush();
+    } catch (flushErr) {
+      // The disk filled up (or the catalog became read-only) while stopping: that is the news.
+      if (!storageProblem(err)) failure = flushErr;
+    }
+    const storage = catalogStorageError(catalog.dbPath, failure, `the import stopped; ${keptSummary(catalog)} and the next run resumes from there`);
+    try {
+      finishRun(catalog, runId, cancelled && !storage ? 'cancelled' : 'failed', counts, storage?.message ?? (cancelled ? 'cancelled' : (failure as Error).message));
+    } catch (finishErr) {
+      // Recording the run's end is a write too; when storage refuses it the run stays 'running'
+      // and the next import marks it 'interrupted'.
+      if (!storageProblem(finishErr)) throw finishErr;
+    }
+    throw storage ?? failure;
   } finally {
     writer.close();
+  }
+}
+
+/** What a stopped import leaves in the catalog, read back after the failed batch rolled back. */
+function keptSummary(catalog: Catalog): string {
+  try {
+    return `everything committed before is kept (the catalog holds ${catalog.imageCount()} images)`;
+  } catch {
+    return 'everything committed before is kept';
   }
 }
 

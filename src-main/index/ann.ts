@@ -111,30 +111,42 @@ export class AnnIndex {
     return out;
   }
 
-  /** Writes index, row keys and sidecar; each through a temp file and rename, sidecar last. */
+  /**
+   * Writes index, row keys and sidecar, each to a temp file first; only when all three are
+   * written are they renamed into place (sidecar last). A failed write (disk full, read-only
+   * folder) removes the temp files, leaves the previously saved index as it was, and throws
+   * one line that says why.
+   */
   save(files: AnnFiles, matrix: VectorMatrix, identity: { modelId: string; revision: string }): void {
-    const tmp = `${files.index}.tmp-${process.pid}`;
-    this.index.save(tmp);
-    fs.renameSync(tmp, files.index);
-    const keys = encodeKeys(matrix);
-    fs.writeFileSync(`${files.keys}.tmp-${process.pid}`, keys);
-    fs.renameSync(`${files.keys}.tmp-${process.pid}`, files.keys);
-    const meta: IndexMeta = {
-      format: 2,
-      ...identity,
-      dim: matrix.dim,
-      params: this.params,
-      rows: matrix.rowCount,
-      indexBytes: fs.statSync(files.index).size,
-      indexSha256: hashFile(files.index),
-      keysSha256: createHash('sha256').update(keys).digest('hex'),
-    };
-    fs.writeFileSync(`${files.meta}.tmp-${process.pid}`, JSON.stringify(meta));
-    fs.renameSync(`${files.meta}.tmp-${process.pid}`, files.meta);
+    const tmp = { index: `${files.index}.tmp-${process.pid}`, keys: `${files.keys}.tmp-${process.pid}`, meta: `${files.meta}.tmp-${process.pid}` };
+    try {
+      // usearch does not report a failed final flush, but on a full disk the two writes after
+      // it fail: a cut-short index never gets a sidecar, so it is never loaded.
+      this.index.save(tmp.index);
+      const keys = encodeKeys(matrix);
+      fs.writeFileSync(tmp.keys, keys);
+      const meta: IndexMeta = {
+        format: 2,
+        ...identity,
+        dim: matrix.dim,
+        params: this.params,
+        rows: matrix.rowCount,
+        indexBytes: fs.statSync(tmp.index).size,
+        indexSha256: hashFile(tmp.index),
+        keysSha256: createHash('sha256').update(keys).digest('hex'),
+      };
+      fs.writeFileSync(tmp.meta, JSON.stringify(meta));
+    } catch (err) {
+      for (const f of Object.values(tmp)) fs.rmSync(f, { force: true });
+      throw new Error(`cannot save the vector index ${files.index}: ${saveFailure(err)}`);
+    }
+    fs.renameSync(tmp.index, files.index);
+    fs.renameSync(tmp.keys, files.keys);
+    fs.renameSync(tmp.meta, files.meta);
   }
 
   /**
-   * Loads a saved index if its sidecar matches this model, revision, dimension and parameters
+   * Loads a saved index if its sidecar matches this model, revision, dimension and build parameters
    * and both files hash to what the sidecar says. usearch aborts the process on a malformed
    * file, so nothing reaches it unverified. Returns why it could not, for the log.
    */
@@ -152,7 +164,10 @@ export class AnnIndex {
     if (meta.format !== 2 || meta.modelId !== identity.modelId || meta.revision !== identity.revision || meta.dim !== identity.dim) {
       return { reason: 'saved index is for another model revision' };
     }
-    if (JSON.stringify(meta.params) !== JSON.stringify(params)) return { reason: 'saved index was built with other parameters' };
+    // expansionSearch is a query-time setting: a new value needs no rebuild.
+    if (meta.params.connectivity !== params.connectivity || meta.params.expansionAdd !== params.expansionAdd) {
+      return { reason: 'saved index was built with other parameters' };
+    }
     let keys: Buffer;
     try {
       if (fs.statSync(files.index).size !== meta.indexBytes) return { reason: 'saved index has the wrong size (truncated?)' };
@@ -170,6 +185,13 @@ export class AnnIndex {
 
 export function removeAnnFiles(files: AnnFiles): void {
   for (const f of [files.meta, files.keys, files.index]) fs.rmSync(f, { force: true });
+}
+
+function saveFailure(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return 'the disk is full (any index saved before is unchanged)';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'its folder is read-only (any index saved before is unchanged)';
+  return err instanceof Error ? err.message : String(err);
 }
 
 function gather(matrix: VectorMatrix, rows: number[]): Float32Array {

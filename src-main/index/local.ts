@@ -106,7 +106,7 @@ export class LocalStore implements VectorStore {
           signal: options.signal,
           onProgress: (p) => options.onProgress?.({ phase: 'updating vector index', ...p }),
         });
-        if (options.files) ann.save(options.files, matrix, options);
+        if (options.files) saveOrKeepInMemory(ann, options.files, matrix, options);
       }
     }
     if (!ann) {
@@ -117,7 +117,7 @@ export class LocalStore implements VectorStore {
         signal: options.signal,
         onProgress: (p) => options.onProgress?.({ phase: 'building vector index', ...p }),
       });
-      if (options.files) ann.save(options.files, matrix, options);
+      if (options.files) saveOrKeepInMemory(ann, options.files, matrix, options);
     }
     return new LocalStore(matrix, ann, options.resolveFilter, options);
   }
@@ -151,5 +151,17 @@ export class LocalStore implements VectorStore {
     // The graph ranks with float16 vectors: over-fetch so that float32 re-scoring settles the
     // boundary of the top k (close scores can swap under float16 rounding).
     return this.matrix.rescore(query, this.ann.search(query, Math.min(this.matrix.size, 2 * k + 10)), k);
+  }
+}
+
+/**
+ * A failed save (full disk, read-only folder) must not fail the search that triggered the build:
+ * the index in memory answers it, and the next start builds again.
+ */
+function saveOrKeepInMemory(ann: AnnIndex, files: AnnFiles, matrix: VectorMatrix, options: LocalStoreOptions): void {
+  try {
+    ann.save(files, matrix, options);
+  } catch (err) {
+    options.log?.(`vector index: ${(err as Error).message}; searching with the index in memory until the next start`);
   }
 }

@@ -32,6 +32,22 @@ describe('API contract', () => {
     await expect(invoke(handlers, 'app.status', {}, { ...ctx(), signal: abort.signal })).rejects.toThrow();
   });
 
+  it('turns a storage refusal no feature translated into the catalog\'s one-line error', async () => {
+    const refusing = {
+      ...handlers,
+      'app.status': async () => {
+        throw Object.assign(new Error('attempt to write a readonly database'), { code: 'SQLITE_READONLY' });
+      },
+    } as typeof handlers;
+    const err = await invoke(refusing, 'app.status', {}, ctx()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).message).toBe(
+      'the catalog database /nonexistent/lookalike-test.db is read-only (no permission to write it): app.status stopped; what was saved before is kept; make the file and its folder writable, or copy the catalog to a writable folder',
+    );
+    const other = { ...handlers, 'app.status': async () => Promise.reject(new TypeError('boom')) } as typeof handlers;
+    await expect(invoke(other, 'app.status', {}, ctx())).rejects.toThrow(TypeError);
+  });
+
   it('round-trips errors through serialisation', () => {
     const e = reviveError(serializeError(new ApiError('unavailable', 'qdrant is down')));
     expect(e).toMatchObject({ code: 'unavailable', message: 'qdrant is down' });

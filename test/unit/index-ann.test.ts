@@ -143,6 +143,35 @@ describe('LocalStore with HNSW', () => {
     expect((await store.search(data[0]!.vector, 410)).map((h) => h.sha256)).not.toContain(data[0]!.sha256);
   });
 
+  it('keeps a saved index when only the query-time ef changed, rebuilds for other build parameters', async () => {
+    const dir = tmp();
+    const files = annFiles(path.join(dir, 'catalog.db'), 'm', 'r1');
+    const data = rows(300, 24);
+    const hnsw = { connectivity: 8, expansionAdd: 32, expansionSearch: 32 };
+    await LocalStore.open([data], options(data, { annThreshold: 0, files, hnsw }));
+    const wider = options(data, { annThreshold: 0, files, hnsw: { ...hnsw, expansionSearch: 200 } });
+    const store = await LocalStore.open([data], wider);
+    expect(wider.logs).toEqual([]);
+    // The new ef is in force: 150 candidates come from the graph, not from the exact fallback.
+    expect(await store.search(data[1]!.vector, 150)).toHaveLength(150);
+    const denser = options(data, { annThreshold: 0, files, hnsw: { ...hnsw, connectivity: 12 } });
+    await LocalStore.open([data], denser);
+    expect(denser.logs).toEqual(['vector index: saved index was built with other parameters; rebuilding']);
+  });
+
+  it('searches with the index in memory when it cannot be saved (full disk)', async () => {
+    const dir = tmp();
+    const files = annFiles(path.join(dir, 'catalog.db'), 'm', 'r1');
+    // The first temp file the save writes is a link to /dev/full: every write to it fails with ENOSPC.
+    fs.symlinkSync('/dev/full', `${files.index}.tmp-${process.pid}`);
+    const data = rows(300, 24);
+    const opts = options(data, { annThreshold: 0, files });
+    const store = await LocalStore.open([data], opts);
+    expect(opts.logs[1]).toMatch(/cannot save the vector index .*searching with the index in memory until the next start/);
+    expect((await store.search(data[7]!.vector, 1))[0]?.sha256).toBe(data[7]!.sha256);
+    expect(fs.existsSync(files.meta)).toBe(false);
+  });
+
   it('stops a build when cancelled', async () => {
     const data = rows(9000, 16);
     const ac = new AbortController();
