@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { QdrantClient } from '@qdrant/js-client-rest';
+import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
 import { ApiError } from '../api/errors.js';
 import { safeName } from './ann.js';
 import type { ListingFields } from './catalog-source.js';
@@ -27,6 +27,10 @@ export function qdrantSettings(flags: { url?: string; apiKey?: string }, env: No
   return { url, ...(apiKey ? { apiKey } : {}) };
 }
 
+const DEFAULT_TIMEOUT_MS = 15_000;
+/** Oldest server with every endpoint and condition used here (the has_vector condition). */
+const MIN_SERVER = '1.13';
+
 export const NOT_CONFIGURED = 'Qdrant is not configured: set QDRANT_URL (and QDRANT_API_KEY if the server needs one) or pass --qdrant-url';
 
 export function qdrantClient(settings: QdrantSettings): QdrantClient {
@@ -37,7 +41,17 @@ export function qdrantClient(settings: QdrantSettings): QdrantClient {
     throw new ApiError('bad_request', `invalid Qdrant URL "${settings.url}"`);
   }
   if (!/^https?:$/.test(parsed.protocol)) throw new ApiError('bad_request', `Qdrant URL must be http(s), got "${settings.url}"`);
-  return new QdrantClient({ url: settings.url, apiKey: settings.apiKey, timeout: settings.timeoutMs ?? 15_000, checkCompatibility: false });
+  // The client drops a URL's path and puts a URL without a port on 6333: pass both explicitly so
+  // that the URL means what it says (a reverse proxy at https://host/qdrant, or port 443).
+  const prefix = parsed.pathname.replace(/\/+$/, '');
+  return new QdrantClient({
+    url: parsed.origin,
+    port: parsed.port ? Number(parsed.port) : null,
+    ...(prefix ? { prefix } : {}),
+    apiKey: settings.apiKey,
+    timeout: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    checkCompatibility: false,
+  });
 }
 
 /** The collection of a catalog file: readable name plus a hash of its absolute path. */
@@ -61,14 +75,31 @@ export function pointId(sha256: string): string {
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20, 32)}`;
 }
 
-/** One readable line for a failed Qdrant call. */
+/**
+ * One readable line for a failed Qdrant call. The client throws: an ApiError with `status` and
+ * Qdrant's error body (`{status: {error}}`) for an HTTP error, QdrantClientTimeoutError after its
+ * timeout, QdrantClientResourceExhaustedError for a 429 with Retry-After, and fetch's TypeError
+ * ("fetch failed", reason in `cause`) when nothing answered. Only the last two mean unreachable.
+ */
 export function qdrantError(err: unknown, settings: QdrantSettings, what: string): ApiError {
   if (err instanceof ApiError) return err;
-  const e = err as { status?: number; message?: string; cause?: { code?: string; message?: string }; data?: { status?: { error?: string } } };
+  const e = err as { name?: string; status?: number; message?: string; retry_after?: number; cause?: { code?: string; message?: string }; data?: unknown };
+  const detail = (e.data as { status?: { error?: string } } | undefined)?.status?.error;
   if (e.status === 401 || e.status === 403) return new ApiError('unavailable', `Qdrant at ${settings.url} refused the API key (HTTP ${e.status})`);
-  if (e.status) return new ApiError('failed', `Qdrant ${what} failed: HTTP ${e.status} ${e.data?.status?.error ?? e.message ?? ''}`.trim());
-  const reason = e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
-  return new ApiError('unavailable', `Qdrant at ${settings.url} is unreachable (${reason}); local search still works`);
+  // Qdrant answers a missing collection or point with 404 and an error body; a path it does not
+  // serve (an older server, or a URL that is not Qdrant's REST API) gets a bare 404.
+  if (e.status === 404 && detail) return new ApiError('not_found', `Qdrant ${what} failed: ${detail}`);
+  if (e.status === 404) return new ApiError('failed', `Qdrant ${what} failed: ${settings.url} has no such endpoint (HTTP 404); is it Qdrant's REST API, version ${MIN_SERVER} or newer?`);
+  if (e.status) return new ApiError('failed', `Qdrant ${what} failed: HTTP ${e.status} ${detail ?? e.message ?? ''}`.trim());
+  if (e.name === 'QdrantClientResourceExhaustedError') return new ApiError('unavailable', `Qdrant at ${settings.url} is rate limiting requests (retry after ${e.retry_after} s)`);
+  if (e.name === 'QdrantClientTimeoutError') {
+    return new ApiError('unavailable', `Qdrant at ${settings.url} did not answer within ${(settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s; local search still works`);
+  }
+  if (err instanceof TypeError && e.cause) {
+    const reason = e.cause.code ?? e.cause.message ?? e.message;
+    return new ApiError('unavailable', `Qdrant at ${settings.url} is unreachable (${reason}); local search still works`);
+  }
+  return new ApiError('failed', `Qdrant ${what} failed: ${e.message ?? String(err)}`);
 }
 
 /** Qdrant payload of one image point. */
@@ -78,9 +109,9 @@ export interface PointPayload {
 }
 
 /** Nested filter: one listing of the image must pass every condition (same as the local store). */
-export function toQdrantFilter(filter: ListingFilter | undefined): Record<string, unknown> | undefined {
+export function toQdrantFilter(filter: ListingFilter | undefined): Schemas['Filter'] | undefined {
   if (isEmptyFilter(filter) || !filter) return undefined;
-  const must: Array<Record<string, unknown>> = [];
+  const must: Schemas['Condition'][] = [];
   if (filter.category !== undefined) must.push({ key: 'category', match: { value: filter.category } });
   if (filter.seller !== undefined) must.push({ key: 'seller', match: { value: filter.seller } });
   if (filter.priceMin !== undefined || filter.priceMax !== undefined) {
@@ -111,8 +142,13 @@ export class QdrantStore implements VectorStore {
       if (!exists) throw new ApiError('not_found', `Qdrant has no collection "${collection}" for this catalog yet; run "lookalike qdrant push"`);
       const info = await client.getCollection(collection);
       const vectors = info.config.params.vectors as Record<string, { size: number }> | undefined;
-      if (!vectors?.[name]) throw new ApiError('not_found', `Qdrant collection "${collection}" has no vectors of model ${model.modelId}; run "lookalike qdrant push --model ${model.modelId}"`);
-      const { count } = await client.count(collection, { exact: false });
+      const have = vectors?.[name];
+      if (!have) throw new ApiError('not_found', `Qdrant collection "${collection}" has no vectors of model ${model.modelId}; run "lookalike qdrant push --model ${model.modelId}"`);
+      if (have.size !== model.dim) {
+        throw new ApiError('failed', `Qdrant collection "${collection}" has ${name} vectors of size ${have.size}, the model gives ${model.dim}; run "lookalike qdrant push --model ${model.modelId} --recreate"`);
+      }
+      // Points hold the vectors of every pushed model: count those that have this one.
+      const { count } = await client.count(collection, { filter: { must: [{ has_vector: name }] }, exact: true });
       return new QdrantStore(client, settings, collection, model.modelId, model.revision, model.dim, count);
     } catch (err) {
       throw qdrantError(err, settings, 'open');
@@ -131,7 +167,7 @@ export class QdrantStore implements VectorStore {
         query: Array.from(query),
         using: vectorName(this.modelId),
         limit: k,
-        filter: toQdrantFilter(filter) as never,
+        filter: toQdrantFilter(filter),
         with_payload: ['sha256'],
       });
       return res.points
@@ -211,15 +247,15 @@ export async function pushToQdrant(settings: QdrantSettings, collection: string,
       const old = batch.filter((r) => existing.has(pointId(r.sha256)));
       const fresh = batch.filter((r) => !existing.has(pointId(r.sha256)));
       if (fresh.length) {
-        await client.upsert(collection, { wait: true, points: fresh.map((r) => ({ id: pointId(r.sha256), vector: { [name]: Array.from(r.vector) }, payload: r.payload as never })) });
+        await client.upsert(collection, { wait: true, points: fresh.map((r) => ({ id: pointId(r.sha256), vector: { [name]: Array.from(r.vector) }, payload: { ...r.payload } })) });
       }
       if (old.length) {
         await client.batchUpdate(collection, {
           wait: true,
           operations: [
             { update_vectors: { points: old.map((r) => ({ id: pointId(r.sha256), vector: { [name]: Array.from(r.vector) } })) } },
-            ...old.map((r) => ({ overwrite_payload: { points: [pointId(r.sha256)], payload: r.payload } })),
-          ] as never,
+            ...old.map((r) => ({ overwrite_payload: { points: [pointId(r.sha256)], payload: { ...r.payload } } })),
+          ],
         });
       }
     } catch (err) {
@@ -280,10 +316,11 @@ async function ensureCollection(client: QdrantClient, collection: string, name: 
   }
   if (!have) {
     try {
-      await client.createVectorName(collection, name, { dense: { size: dim, distance: 'Cosine' } } as never, { wait: true });
+      await client.createVectorName(collection, name, { dense: { size: dim, distance: 'Cosine' } }, { wait: true });
     } catch (err) {
+      // Servers before the create-named-vector endpoint answer a bare 404 (no such route).
       const status = (err as { status?: number }).status;
-      if (!status) throw err;
+      if (status !== 404 && status !== 405) throw err;
       throw new ApiError('failed', `Qdrant collection "${collection}" has no "${name}" vector and this server cannot add one (HTTP ${status}); push with --recreate to rebuild the collection with every model`);
     }
   }
@@ -305,10 +342,14 @@ export interface QdrantHealth {
 /** Never throws for an unreachable server: reports it (reachable false, one-line error). */
 export async function qdrantHealth(settings: QdrantSettings, collection: string): Promise<QdrantHealth> {
   const out: QdrantHealth = { url: settings.url, reachable: false, version: null, collection, collectionExists: false, points: null, vectors: [], error: null };
+  const quick = { ...settings, timeoutMs: settings.timeoutMs ?? 5000 };
   try {
-    const client = qdrantClient({ ...settings, timeoutMs: settings.timeoutMs ?? 5000 });
-    out.version = (await client.versionInfo()).version;
+    const client = qdrantClient(quick);
+    const { version } = await client.versionInfo();
     out.reachable = true;
+    // GET / of Qdrant answers {title, version, commit}; anything else is another server.
+    if (typeof version !== 'string') throw new Error(`${settings.url} answers but is not Qdrant's REST API (GET / has no version)`);
+    out.version = version;
     out.collectionExists = (await client.collectionExists(collection)).exists;
     if (out.collectionExists) {
       const info = await client.getCollection(collection);
@@ -316,7 +357,7 @@ export async function qdrantHealth(settings: QdrantSettings, collection: string)
       out.vectors = Object.keys((info.config.params.vectors ?? {}) as Record<string, unknown>);
     }
   } catch (err) {
-    out.error = qdrantError(err, settings, 'status').message;
+    out.error = qdrantError(err, quick, 'status').message;
   }
   return out;
 }

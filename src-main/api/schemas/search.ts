@@ -98,7 +98,8 @@ export const searchMethods = {
         model: z.string().min(1).max(200).optional(),
         qdrant: QdrantConnection,
         recreate: z.boolean().default(false),
-        batchSize: z.number().int().min(1).max(4096).default(256),
+        // 1024 x 1152-d vectors as JSON stay under Qdrant's default 32 MB request limit.
+        batchSize: z.number().int().min(1).max(1024).default(256),
       })
       .strict(),
     output: z.object({

@@ -23,7 +23,7 @@ export const qdrantCommand: Command = {
     }
     if (action === 'push') {
       const model = stringOption(values, 'model');
-      const batchSize = numberOption(values, 'batch', { min: 1, max: 4096, integer: true });
+      const batchSize = numberOption(values, 'batch', { min: 1, max: 1024, integer: true });
       return io.call('search.qdrantPush', {
         ...(model ? { model } : {}),
         ...(qdrant ? { qdrant } : {}),
