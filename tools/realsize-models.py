@@ -6,6 +6,9 @@ engine against the real I/O contract without downloading gigabytes. Their embedd
 
 Usage: /usr/bin/python3 tools/realsize-models.py [OUT_DIR]      (default: a new temp folder)
 
+Each tower is written in fp32 (`<tower>.onnx`) and with dynamic 8-bit weights
+(`<tower>_quantized.onnx`, the engine's "quantized" variant), so the bench times both side by side.
+
 Tokenizer files are copied from the bundled demo packs. Their ids are far below the real
 vocabularies (32000 / 49408), so the embedding tables keep the real size and the demo ids index
 their first rows; CLIP's argmax pooling still lands on <|endoftext|>, the demo's largest id.
@@ -220,18 +223,26 @@ def build_clip(out_root):
 
 
 def quantize(out_root):
-    """`_quantized` variants (dynamic 8-bit weights, as Transformers.js makes them) when onnxruntime is here."""
+    """`_quantized` variants (dynamic 8-bit weights): onnxruntime's quantize_dynamic when the Python
+    module is installed, else tools/onnx_int8.py, which writes the same integer-ops graph for MatMul
+    and Gather (see its docstring for what it leaves out)."""
     try:
         from onnxruntime.quantization import QuantType, quantize_dynamic
     except ImportError:
-        print("int8 (_quantized) variants: unavailable, the Python onnxruntime module is not installed; fp32 only", flush=True)
-        return
+        quantize_dynamic = None
+        print("int8 (_quantized) variants, with tools/onnx_int8.py (no Python onnxruntime here):", flush=True)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import onnx_int8
+
     for pack in ("realsize-siglip-base-patch16-224", "realsize-clip-vit-base-patch32"):
         for tower in ("vision_model", "text_model"):
             src = os.path.join(out_root, pack, "onnx", f"{tower}.onnx")
-            dst = os.path.join(out_root, pack, "onnx", f"{tower}_quantized.onnx")
-            quantize_dynamic(src, dst, weight_type=QuantType.QUInt8)
-            print(f"  {os.path.relpath(dst)}: {os.path.getsize(dst) / 1e6:.0f} MB", flush=True)
+            if quantize_dynamic is None:
+                onnx_int8.quantize_file(src, "int8")
+                continue
+            dst = onnx_int8.quantized_path(src)
+            quantize_dynamic(src, dst, weight_type=QuantType.QInt8)
+            print(f"  {os.path.relpath(dst)}: {os.path.getsize(dst) / 1e6:.0f} MB (onnxruntime quantize_dynamic)", flush=True)
 
 
 def main():

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { appVersion } from '../version.js';
+import type { MemorySampler } from './memory.js';
 
 /**
  * `lookalike bench` output: machine facts plus one section per area. The engine fills `models`;
@@ -10,6 +11,10 @@ export interface BenchReport {
   startedAt: string;
   quick: boolean;
   machine: { platform: string; arch: string; cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  /** Sections run (all, or those named by --only). */
+  sections: string[];
+  /** Peak RSS of the bench process while each section ran, and the OS's peak for the whole run. */
+  peakMemory: { sections: Record<string, { startMiB: number; peakMiB: number }>; processPeakMiB: number; method: string };
   [section: string]: unknown;
 }
 
@@ -19,7 +24,11 @@ export interface BenchContext {
   modelsDirs: string[];
   /** Only these pack ids, when given. */
   modelIds: string[];
+  /** Only these weight variants ("fp32", "quantized", ...), when given; else every installed one. */
+  variants: string[];
   provider?: string;
+  /** Peak-RSS windows for figures finer than a section (e.g. per model variant). */
+  memory: MemorySampler;
   log: (line: string) => void;
   signal: AbortSignal;
 }
@@ -31,11 +40,13 @@ export interface BenchSection {
   table(result: unknown): string;
 }
 
-export function newReport(quick: boolean): BenchReport {
+export function newReport(quick: boolean, sections: string[], samplerMs: number): BenchReport {
   return {
     version: appVersion,
     startedAt: new Date().toISOString(),
     quick,
+    sections,
+    peakMemory: { sections: {}, processPeakMiB: 0, method: `RSS sampled every ${samplerMs} ms by a worker thread` },
     machine: {
       platform: process.platform,
       arch: process.arch,

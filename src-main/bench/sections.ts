@@ -1,7 +1,8 @@
 import { duplicatesSection } from './duplicates.js';
+import { importSection } from './import.js';
 import { modelsSection } from './models.js';
 import type { BenchSection } from './report.js';
 import { searchSection } from './search.js';
 
 /** Sections `lookalike bench` runs, in order; add yours here. */
-export const benchSections: BenchSection[] = [modelsSection, searchSection, duplicatesSection];
+export const benchSections: BenchSection[] = [modelsSection, importSection, searchSection, duplicatesSection];

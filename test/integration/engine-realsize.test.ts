@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { OnnxEmbedder } from '../../src-main/engine/embedder.js';
 import { ModelRegistry } from '../../src-main/engine/registry.js';
 
 /**
@@ -36,6 +37,27 @@ describe.skipIf(!present)('real-size SigLIP base / CLIP B/32 graphs (set LOOKALI
     for (const v of [img!, ...texts]) {
       expect(v).toHaveLength(dim);
       expect(Math.hypot(...v)).toBeCloseTo(1, 4);
+    }
+  });
+
+  // tools/realsize-models.py also writes <tower>_quantized.onnx (tools/onnx_int8.py without Python onnxruntime).
+  it.each(['realsize-siglip-base-patch16-224', 'realsize-clip-vit-base-patch32'])('%s: the 8-bit "quantized" variant loads and stays close to fp32', async (id) => {
+    const pack = await registry.resolve(id);
+    if (!pack.variants.includes('quantized')) return; // packs built before the 8-bit variants existed
+    const images = [jpeg(), fs.readFileSync(new URL('../../resources/demo-catalog/images/l0002.jpg', import.meta.url))];
+    const texts = ['a red mug', 'blue leather handbag with a long strap'];
+    const out: Float32Array[][] = [];
+    for (const variant of ['fp32', 'quantized']) {
+      const e = await OnnxEmbedder.load(pack, { variant, provider: 'cpu', log: () => undefined });
+      expect(e.variant).toBe(variant);
+      out.push([...(await e.embedImages(images)), ...(await e.embedTexts(texts))]);
+      await e.close();
+    }
+    const [fp32, int8] = out as [Float32Array[], Float32Array[]];
+    for (let i = 0; i < fp32.length; i++) {
+      const cos = fp32[i]!.reduce((s, x, j) => s + x * int8[i]![j]!, 0);
+      // Measured 0.9998-0.9999 on the random-weight towers (docs/PERFORMANCE.md).
+      expect(cos).toBeGreaterThan(0.995);
     }
   });
 });

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src-main/cli/run.js';
+import { appRoot } from '../../src-main/paths.js';
+
+const hasDemo = fs.existsSync(path.join(appRoot, 'resources', 'models', 'demo-siglip', 'onnx', 'vision_model.onnx'));
+
+async function cli(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: { write: (s) => ((stdout += s), true) }, stderr: { write: (s) => ((stderr += s), true) } });
+  return { code, stdout, stderr };
+}
+
+/** Shape of the report only: speed figures belong in docs/PERFORMANCE.md, not in assertions. */
+describe.skipIf(!hasDemo)('lookalike bench', () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-bench-cli-'));
+  process.env.LOOKALIKE_HOME = home;
+  process.env.LOOKALIKE_PROVIDER = 'cpu';
+  delete process.env.LOOKALIKE_REALSIZE_DIR;
+  afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+
+  it('--quick --only models,import --out: models per variant, demo import, peak memory per section, tables on stderr', async () => {
+    const out = path.join(home, 'report.json');
+    const { code, stdout, stderr } = await cli(['bench', '--quick', '--only', 'models,import', '--model', 'demo-clip', '--out', out]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual(report);
+    expect(report.sections).toEqual(['models', 'import']);
+    expect(report).not.toHaveProperty('search');
+    expect(report).not.toHaveProperty('duplicates');
+
+    expect(report.models.errors).toEqual([]);
+    expect(report.models.packs).toHaveLength(1);
+    const pack = report.models.packs[0];
+    expect(pack).toMatchObject({ id: 'demo-clip', variant: 'fp32', provider: 'cpu', vsFp32: null });
+    for (const key of ['modelOnly', 'endToEnd', 'endToEndVsModel']) expect(Object.keys(pack[key])).toEqual(['1', '8', '32']);
+    for (const key of ['decodePreprocess', 'textsPerSecond', 'peakRssMiB', 'loadSeconds', 'towersMB']) expect(pack[key]).toBeGreaterThan(0);
+
+    const demoRows = fs.readFileSync(path.join(appRoot, 'resources', 'demo-catalog', 'listings.csv'), 'utf8').trim().split('\n').length - 1;
+    expect(report.import.models).toEqual(['demo-siglip']);
+    expect(report.import.first).toMatchObject({ listings: demoRows, failed: 0 });
+    expect(report.import.first.images).toBeGreaterThan(0);
+    expect(report.import.first.embedded['demo-siglip']).toBe(report.import.first.images);
+    expect(report.import.again).toMatchObject({ images: 0, listings: demoRows });
+
+    for (const name of ['models', 'import']) {
+      const m = report.peakMemory.sections[name];
+      expect(m.peakMiB).toBeGreaterThanOrEqual(m.startMiB);
+    }
+    expect(report.peakMemory.processPeakMiB).toBeGreaterThanOrEqual(report.peakMemory.sections.models.peakMiB);
+    expect(stderr).toContain('[models]');
+    expect(stderr).toContain('[import]');
+    expect(stderr).toContain('[peak memory]');
+  });
+
+  it('--only with an unknown section is a usage error that names the known ones', async () => {
+    const { code, stdout, stderr } = await cli(['bench', '--only', 'models,bogus']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('unknown bench section "bogus"');
+    expect(stderr).toContain('models, import, search, duplicates');
+  });
+});
