@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { duplicatesMigration } from '../features/duplicates/schema.js';
+import { duplicatesAlignMigration, duplicatesMigration } from '../features/duplicates/schema.js';
 import { mismatchMigration } from '../features/mismatch/schema.js';
 
 /**
@@ -103,6 +103,7 @@ export const migrations: Migration[] = [
   { id: '0001-catalog', sql: catalogSchema },
   duplicatesMigration,
   mismatchMigration,
+  duplicatesAlignMigration,
 ];
 
 /** Applies the migrations a database has not seen yet; returns the ids it applied. */

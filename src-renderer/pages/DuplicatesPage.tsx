@@ -320,6 +320,9 @@ function GroupDetail({
             <th>{t('dup.col.b')}</th>
             <th className="num">{t('dup.col.hash')}</th>
             <th className="num">{t('dup.col.cosine')}</th>
+            <th className="num" title={t('dup.col.alignment.hint')}>
+              {t('dup.col.alignment')}
+            </th>
             <th>{t('dup.col.tier')}</th>
             <th>{t('dup.col.decision')}</th>
           </tr>
@@ -339,6 +342,7 @@ function GroupDetail({
               </td>
               <td className="num">{t('dup.bits', { n: p.hashDistance })}</td>
               <td className="num">{p.cosine !== null ? formatScore(p.cosine) : '—'}</td>
+              <td className="num">{p.alignment !== null ? formatScore(p.alignment) : '—'}</td>
               <td>{p.tier ? <span className="badge">{t(TIERS.find((x) => x.id === p.tier)!.label)}</span> : '—'}</td>
               <td>
                 {p.decision ? (

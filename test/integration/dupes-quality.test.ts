@@ -6,7 +6,7 @@ import { EDITS, runQuality } from '../../tools/bench-duplicates-quality.js';
  * The near tier on small fixed subsets of the quality benchmark (tools/bench-duplicates-quality.ts)
  * with the shipped default thresholds. The bounds are what the defaults measure, so a regression in
  * hashing, candidates or grouping fails here; they are below the issue's targets where the defaults
- * fall short (crop recall, precision on the flat synthetic renders): see docs/DUPLICATES.md.
+ * fall short (precision on the flat synthetic renders): see docs/DUPLICATES.md.
  */
 describe('near-duplicate quality (demo-siglip, fixed subsets)', () => {
   it('synthetic: 60 demo originals with their planted copies and hard negatives, 6 with every edit', async () => {
@@ -14,8 +14,8 @@ describe('near-duplicate quality (demo-siglip, fixed subsets)', () => {
     const s = r.results.mirrorOff!;
     expect(s.recall).toBeGreaterThanOrEqual(0.9);
     expect(s.precision).toBeGreaterThanOrEqual(0.88);
-    // Every edit but crop (the known shortfall) clears the 0.75 target.
-    for (const edit of EDITS.filter((e) => e !== 'mirror' && e !== 'crop')) expect(s.perEdit[edit]!.recall, edit).toBeGreaterThanOrEqual(0.75);
+    // Every edit clears the 0.75 target, crops included (found by alignment: see the crop test in dupes-align).
+    for (const edit of EDITS.filter((e) => e !== 'mirror')) expect(s.perEdit[edit]!.recall, edit).toBeGreaterThanOrEqual(0.75);
   });
 
   // Real photographs come from Debian's wallpaper packages, which only some machines have.
@@ -25,5 +25,6 @@ describe('near-duplicate quality (demo-siglip, fixed subsets)', () => {
     const real = r.results.mirrorOff!.perSource.real!;
     expect(real.precision).toBeGreaterThanOrEqual(0.97);
     expect(real.recall).toBeGreaterThanOrEqual(0.9);
+    expect(r.results.mirrorOff!.perEdit['real:crop']!.recall).toBeGreaterThanOrEqual(0.75);
   });
 });

@@ -62,7 +62,7 @@ describe('starGroups (no chaining)', () => {
 
 describe('tiers', () => {
   const t = defaultTierSettings();
-  const base = { exact: false, cosine: Number.NaN, hash: 40, hashMirror: 40, crop: 40 };
+  const base = { exact: false, cosine: Number.NaN, hash: 40, hashMirror: 40, crop: 40, align: Number.NaN };
 
   it('exact beats everything; near needs hash and cosine to agree; similar is cosine without the hash', () => {
     expect(classifyPair({ ...base, exact: true }, t)).toBe('exact');
@@ -75,6 +75,13 @@ describe('tiers', () => {
   it('a crop counts as near through the sub-region hash, not through the whole-frame one', () => {
     expect(classifyPair({ ...base, cosine: t.near.cropCosine, crop: t.near.cropHash }, t)).toBe('near');
     expect(classifyPair({ ...base, cosine: t.near.cropCosine, crop: t.near.cropHash + 1 }, t)).toBe('similar');
+  });
+
+  it('a crop counts as near through alignment only with the cosine too (grey levels cannot see colour)', () => {
+    expect(classifyPair({ ...base, cosine: t.near.alignCosine, align: t.near.alignScore }, t)).toBe('near');
+    expect(classifyPair({ ...base, cosine: t.near.alignCosine, align: t.near.alignScore - 0.005 }, t)).toBe('similar');
+    expect(classifyPair({ ...base, cosine: t.near.alignCosine - 0.01, align: 1 }, t)).toBe('similar');
+    expect(classifyPair({ ...base, align: 1 }, t)).toBe(null);
   });
 
   it('mirrored copies are near only with the mirror option on', () => {

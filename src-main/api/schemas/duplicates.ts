@@ -51,6 +51,12 @@ export const PairEvidence = z.object({
   hashDistance: z.number(),
   /** pHash distance of one image to the closest sub-region (80-100% per axis) of the other: small for crops. */
   cropHashDistance: z.number(),
+  /**
+   * Crop alignment: normalised correlation (up to 1) of one image placed as a crop (80-100 % per
+   * axis, less than the whole frame) inside the other, colours agreeing there; null when the pair
+   * was not searched (low cosine, or whole frames already alike) or no such placement exists.
+   */
+  alignment: z.number().nullable(),
   /** Embedding cosine; null when an image has no vector for the model. */
   cosine: z.number().nullable(),
   decision: PairDecision.nullable(),
@@ -76,6 +82,9 @@ export const AppliedSettings = z.object({
   hashAlone: z.number(),
   cropCosine: z.number(),
   maxCropHashDistance: z.number(),
+  /** Near by crop alignment: cosine at least alignCosine and alignment at least minAlignment. */
+  alignCosine: z.number(),
+  minAlignment: z.number(),
   similarThreshold: z.number(),
   mirror: z.boolean(),
   model: z.object({ id: z.string(), revision: z.string() }).nullable(),

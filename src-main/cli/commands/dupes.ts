@@ -64,6 +64,7 @@ export function cliShape(result: FindOutput) {
           b: pathOf.get(p.b),
           hash_distance: p.hashDistance,
           crop_hash_distance: p.cropHashDistance,
+          alignment: p.alignment,
           cosine: p.cosine,
           tier: p.tier,
           decision: p.decision,

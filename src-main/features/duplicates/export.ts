@@ -14,7 +14,7 @@ function csv(rows: Array<Array<string | number | boolean | null | undefined>>): 
 
 export const GROUP_CSV_HEADER = [
   'group', 'tier', 'group_size', 'group_sellers', 'sha256', 'centre', 'keep', 'path', 'listing_id', 'seller', 'title', 'price',
-  'cosine_to_centre', 'hash_distance_to_centre', 'decision_with_centre',
+  'cosine_to_centre', 'hash_distance_to_centre', 'alignment_to_centre', 'decision_with_centre',
 ] as const;
 
 /**
@@ -28,7 +28,7 @@ export function groupsToCsv(result: Pick<FindOutput, 'settings' | 'groups'>): { 
     for (const im of g.images) {
       const pair = im.centre ? undefined : g.pairs.find((p) => (p.a === centre && p.b === im.sha256) || (p.b === centre && p.a === im.sha256));
       const common = [g.id, result.settings.tier, g.size, g.sellers, im.sha256, im.centre, im.keep, im.paths[0] ?? null] as const;
-      const evidence = [pair?.cosine ?? null, pair ? pair.hashDistance : null, pair?.decision ?? null] as const;
+      const evidence = [pair?.cosine ?? null, pair ? pair.hashDistance : null, pair?.alignment ?? null, pair?.decision ?? null] as const;
       const listings = im.listings.length ? im.listings : [null];
       for (const l of listings) rows.push([...common, l?.id ?? null, l?.seller ?? null, l?.title ?? null, l?.price ?? null, ...evidence]);
     }

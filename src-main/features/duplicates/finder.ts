@@ -3,7 +3,8 @@ import { ApiError } from '../../api/errors.js';
 import type { DuplicateGroup, FindOutput, AppliedSettings as AppliedSettingsSchema } from '../../api/schemas/duplicates.js';
 import type { Progress } from '../../api/schemas/common.js';
 import type { Catalog } from '../../catalog/catalog.js';
-import { type CandidateGraph, type KnnSearch, buildCandidateGraph, cropDistance, packedDistance, packedMirrorDistance } from './graph.js';
+import { Aligner } from './alignment.js';
+import { type CandidateGraph, type KnnSearch, alignmentOf, buildCandidateGraph, cropDistance, packedDistance, packedMirrorDistance } from './graph.js';
 import { type StarGroup, pairKey } from './grouping.js';
 import { type Verdicts, classifyEdges, groupCandidates } from './regroup.js';
 import { computeImageHashes } from './image-hash.js';
@@ -68,6 +69,8 @@ export class DuplicateFinder {
   readonly store: DuplicateStore;
   private state: GraphState | undefined;
   private building: Promise<GraphState> | undefined;
+  /** For the evidence of group pairs outside the candidate graph. */
+  private readonly aligner = new Aligner();
 
   constructor(private readonly deps: FinderDeps) {
     this.store = new DuplicateStore(deps.catalog);
@@ -177,8 +180,9 @@ export class DuplicateFinder {
     }
     if (options.threshold !== undefined) {
       if (options.tier === 'near') {
-        // One slider moves both cosine bars of the near rule together.
+        // One slider moves every cosine bar of the near rule together.
         t.near.cropCosine = Math.min(1, t.near.cropCosine + (options.threshold - t.near.cosine));
+        t.near.alignCosine = Math.min(1, t.near.alignCosine + (options.threshold - t.near.cosine));
         t.near.cosine = options.threshold;
       } else t.similarCosine = options.threshold;
     }
@@ -197,6 +201,8 @@ export class DuplicateFinder {
       hashAlone: t.near.hashAlone,
       cropCosine: t.near.cropCosine,
       maxCropHashDistance: t.near.cropHash,
+      alignCosine: t.near.alignCosine,
+      minAlignment: t.near.alignScore,
       similarThreshold: t.similarCosine,
       mirror: t.mirror,
       model,
@@ -315,12 +321,15 @@ export class DuplicateFinder {
         const vj = vectors.get(shaJ);
         cosine = vi && vj ? dot(vi, vj) : Number.NaN;
       }
+      const hash = packedDistance(g.packed, i, j);
+      const crop = cropDistance(g.packed, i, j);
       const signals = {
         exact: g.pixelShas[i] === g.pixelShas[j],
         cosine,
-        hash: packedDistance(g.packed, i, j),
+        hash,
         hashMirror: packedMirrorDistance(g.packed, i, j),
-        crop: cropDistance(g.packed, i, j),
+        crop,
+        align: e !== undefined ? (g.alignment[e] as number) : alignmentOf(g.packed, this.aligner, i, j, cosine, hash, crop),
       };
       return {
         a: shaI,
@@ -328,6 +337,7 @@ export class DuplicateFinder {
         tier: classifyPair(signals, t),
         hashDistance: t.mirror ? Math.min(signals.hash, signals.hashMirror) : signals.hash,
         cropHashDistance: signals.crop,
+        alignment: Number.isNaN(signals.align) ? null : round(signals.align, 4),
         cosine: Number.isNaN(cosine) ? null : round(cosine, 4),
         decision: decisions.get(pairKey(i, j)) ?? null,
       };

@@ -1,3 +1,4 @@
+import { ALIGN_BYTES, Aligner } from './alignment.js';
 import { CROP_HASH_COUNT, type ImageHashes, padConsistent, popcount32 } from './image-hash.js';
 
 /**
@@ -19,6 +20,8 @@ export interface CandidateGraph {
   hashMirror: Uint8Array;
   /** Smallest distance between one image's whole-frame pHash and the other's sub-region pHashes. */
   crop: Uint8Array;
+  /** Correlation of the best crop placement of one image inside the other (alignment.ts); NaN when not searched (see alignmentOf). */
+  alignment: Float32Array;
   exact: Uint8Array;
   length: number;
   /** Packed hashes and trim boxes per node (see packHashes), for evidence on pairs outside the graph. */
@@ -56,13 +59,20 @@ export interface PackedHashes {
   crops: Uint32Array;
   /** x0, y0, x1, y1 of each trim box. */
   boxes: Float32Array;
+  /** ALIGN_BYTES alignment signature bytes and the aspect ratio of each image. */
+  thumbs: Uint8Array;
+  aspects: Float32Array;
 }
 
 export function packHashes(hashes: readonly ImageHashes[]): PackedHashes {
   const out = new Uint32Array(hashes.length * WORDS);
   const boxes = new Float32Array(hashes.length * 4);
   const crops = new Uint32Array(hashes.length * CROP_HASH_COUNT * 2);
+  const thumbs = new Uint8Array(hashes.length * ALIGN_BYTES);
+  const aspects = new Float32Array(hashes.length);
   hashes.forEach((h, i) => {
+    thumbs.set(h.thumb, i * ALIGN_BYTES);
+    aspects[i] = h.aspect;
     for (let k = 0; k < CROP_HASH_COUNT * 2; k++) crops[i * CROP_HASH_COUNT * 2 + k] = parseInt(h.cropHashes.slice(k * 8, k * 8 + 8), 16);
     boxes.set(h.trimBox, i * 4);
     [h.phash, h.phashTrim, h.phashMirror, h.phashTrimMirror].forEach((hex, j) => {
@@ -70,7 +80,7 @@ export function packHashes(hashes: readonly ImageHashes[]): PackedHashes {
       out[i * WORDS + j * 2 + 1] = parseInt(hex.slice(8, 16), 16);
     });
   });
-  return { words: out, boxes, crops };
+  return { words: out, boxes, crops, thumbs, aspects };
 }
 
 function dist(p: Uint32Array, i: number, wi: number, j: number, wj: number): number {
@@ -100,6 +110,35 @@ export function cropDistance(p: PackedHashes, i: number, j: number): number {
   }
   return best;
 }
+
+/**
+ * Which pairs get the crop alignment search (~0.1 ms a pair, so not all of them): the embeddings
+ * must agree (a crop keeps the content; every near branch asks for a high cosine anyway), the
+ * whole frames must differ (identical frames are near without it), and one image's whole-frame
+ * pHash must come within reach of one of the other's sub-region hashes (a crop of 80-100 % lands
+ * within ~16 bits of the nearest grid region even when misaligned; unrelated pictures rarely do).
+ */
+export const ALIGN_GATE = { minCosine: 0.9, minHash: 3, maxCrop: 16 } as const;
+
+/** Crop alignment score of a candidate pair: alignNodes when the gate lets the pair through, else NaN. */
+export function alignmentOf(p: PackedHashes, aligner: Aligner, i: number, j: number, cosine: number, hash: number, crop: number): number {
+  if (!(cosine >= ALIGN_GATE.minCosine) || hash < ALIGN_GATE.minHash || crop > ALIGN_GATE.maxCrop) return Number.NaN;
+  return alignNodes(p, aligner, i, j);
+}
+
+/** Correlation of the best placement of one node as a crop of the other when their colours agree there; NaN when there is none. */
+export function alignNodes(p: PackedHashes, aligner: Aligner, i: number, j: number): number {
+  const placement = aligner.align(
+    p.thumbs.subarray(i * ALIGN_BYTES, (i + 1) * ALIGN_BYTES),
+    p.aspects[i] as number,
+    p.thumbs.subarray(j * ALIGN_BYTES, (j + 1) * ALIGN_BYTES),
+    p.aspects[j] as number,
+  );
+  return placement.score > 0 && placement.chroma <= MAX_CHROMA_DIFFERENCE ? placement.score : Number.NaN;
+}
+
+/** Largest mean chroma difference (Cb/Cr levels) at the aligned window that still counts as "the same colours". */
+const MAX_CHROMA_DIFFERENCE = 8;
 
 /** The same, also trying image j mirrored. */
 export function packedMirrorDistance(p: PackedHashes, i: number, j: number): number {
@@ -195,6 +234,7 @@ export async function buildCandidateGraph(input: GraphInput): Promise<CandidateG
     hash: new Uint8Array(m),
     hashMirror: new Uint8Array(m),
     crop: new Uint8Array(m),
+    alignment: new Float32Array(m),
     exact: new Uint8Array(m),
     length: m,
     packed,
@@ -204,6 +244,7 @@ export async function buildCandidateGraph(input: GraphInput): Promise<CandidateG
     hasVector: input.hasVector,
     dim: input.dim,
   };
+  const aligner = new Aligner();
   for (let e = 0; e < m; e++) {
     const i = graph.a[e] as number;
     const j = graph.b[e] as number;
@@ -211,6 +252,7 @@ export async function buildCandidateGraph(input: GraphInput): Promise<CandidateG
     graph.hash[e] = packedDistance(packed, i, j);
     graph.hashMirror[e] = packedMirrorDistance(packed, i, j);
     graph.crop[e] = cropDistance(packed, i, j);
+    graph.alignment[e] = alignmentOf(packed, aligner, i, j, graph.cosine[e] as number, graph.hash[e] as number, graph.crop[e] as number);
     graph.exact[e] = pixelShas[i] === pixelShas[j] ? 1 : 0;
   }
   return graph;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
+import { ALIGN_BYTES, ALIGN_SIDE, CHROMA_SIDE } from './alignment.js';
 
 /**
  * Perceptual fingerprints of one image, computed after EXIF orientation and border trimming so
@@ -25,10 +26,17 @@ export interface ImageHashes {
   /** The hashes of the horizontally mirrored image, for the "count mirrored copies" option. */
   phashMirror: string;
   phashTrimMirror: string;
+  /**
+   * Alignment signature (alignment.ts): the whole frame as a 32x32 grey thumbnail and 8x8 Cb/Cr
+   * planes, bytes; with `aspect` (width / height after orientation) it lets a candidate pair be
+   * searched for "one is a crop of the other".
+   */
+  thumb: Uint8Array;
+  aspect: number;
 }
 
 /** Version of the recipe above; stored with each row so a change of recipe recomputes old rows. */
-export const HASH_VERSION = 1;
+export const HASH_VERSION = 2;
 
 /** Largest mismatch (fraction of the frame) between two trim boxes that still counts as "one is the other padded". */
 const PAD_TOLERANCE = 0.03;
@@ -121,7 +129,33 @@ export async function computeImageHashes(bytes: Uint8Array): Promise<ImageHashes
     trimBox: [box.x0 / rgb.width, box.y0 / rgb.height, box.x1 / rgb.width, box.y1 / rgb.height],
     phashMirror: dctHash(frame, true),
     phashTrimMirror: dctHash(trimmed, true),
+    thumb: alignSignature(rgb, sums),
+    aspect: width / height,
   };
+}
+
+/** The alignment signature: the whole frame as a grey thumbnail and coarse chroma planes, bytes. */
+function alignSignature(img: Rgb, greySums: AreaSums): Uint8Array {
+  const out = new Uint8Array(ALIGN_BYTES);
+  const grey = resample(greySums, { x0: 0, y0: 0, x1: img.width, y1: img.height }, ALIGN_SIDE, ALIGN_SIDE);
+  for (let i = 0; i < ALIGN_SIDE * ALIGN_SIDE; i++) out[i] = Math.round(grey[i] as number);
+  const n = img.width * img.height;
+  const cb = new Float64Array(n);
+  const cr = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = img.data[i * 3] as number;
+    const g = img.data[i * 3 + 1] as number;
+    const b = img.data[i * 3 + 2] as number;
+    cb[i] = 128 - 0.168736 * r - 0.331264 * g + 0.5 * b;
+    cr[i] = 128 + 0.5 * r - 0.418688 * g - 0.081312 * b;
+  }
+  const whole = { x0: 0, y0: 0, x1: img.width, y1: img.height };
+  const cells = CHROMA_SIDE * CHROMA_SIDE;
+  [cb, cr].forEach((plane, k) => {
+    const small = resample(areaSums(plane, img.width, img.height), whole, CHROMA_SIDE, CHROMA_SIDE);
+    for (let i = 0; i < cells; i++) out[ALIGN_SIDE * ALIGN_SIDE + k * cells + i] = Math.max(0, Math.min(255, Math.round(small[i] as number)));
+  });
+  return out;
 }
 
 export interface Box {

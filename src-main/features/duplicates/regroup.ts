@@ -1,4 +1,5 @@
-import { type CandidateGraph, nodeCosine, packedDistance } from './graph.js';
+import { Aligner } from './alignment.js';
+import { type CandidateGraph, alignNodes, nodeCosine, packedDistance } from './graph.js';
 import { type StarGroup, starGroups } from './grouping.js';
 import { type Tier, type TierSettings, classifyPair, pairStrength } from './tiers.js';
 
@@ -16,7 +17,7 @@ export function classifyEdges(g: CandidateGraph, t: TierSettings): Array<Tier | 
 }
 
 function signalsOf(g: CandidateGraph, e: number) {
-  return { exact: g.exact[e] === 1, cosine: g.cosine[e] as number, hash: g.hash[e] as number, hashMirror: g.hashMirror[e] as number, crop: g.crop[e] as number };
+  return { exact: g.exact[e] === 1, cosine: g.cosine[e] as number, hash: g.hash[e] as number, hashMirror: g.hashMirror[e] as number, crop: g.crop[e] as number, align: g.alignment[e] as number };
 }
 
 /**
@@ -50,11 +51,17 @@ export function groupCandidates(g: CandidateGraph, t: TierSettings, tier: Tier, 
       es.push(4); // above any measured pair: the user said so
     }
   }
+  const aligner = new Aligner();
   return starGroups(
     n,
     { a: Int32Array.from(ea), b: Int32Array.from(eb), strength: Float32Array.from(es), length: ea.length },
     verdicts.notDuplicate,
-    // Member pairs are few (groups are small): compute their evidence directly.
-    (i, j) => duplicates.has(key(i, j)) || nodeCosine(g, i, j) >= t.relatedCosine || packedDistance(g.packed, i, j) <= t.near.hash,
+    // Member pairs are few (groups are small): compute their evidence directly. A crop and a
+    // greyscale copy of one photo share neither cosine nor hash, but one still aligns inside the other.
+    (i, j) =>
+      duplicates.has(key(i, j)) ||
+      nodeCosine(g, i, j) >= t.relatedCosine ||
+      packedDistance(g.packed, i, j) <= t.near.hash ||
+      alignNodes(g.packed, aligner, i, j) >= t.near.alignScore,
   );
 }

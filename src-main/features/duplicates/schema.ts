@@ -40,3 +40,15 @@ CREATE TABLE dup_keeps (
 );
 `,
 };
+
+/**
+ * The crop alignment signature (alignment.ts) beside the hashes. Rows written before it have no
+ * signature: HASH_VERSION 2 marks them stale, so the next duplicates call recomputes them.
+ */
+export const duplicatesAlignMigration: Migration = {
+  id: '0101-duplicates-align',
+  sql: /* sql */ `
+ALTER TABLE dup_hashes ADD COLUMN align_thumb BLOB NOT NULL DEFAULT x'';  -- 32x32 grey + 8x8 Cb + 8x8 Cr bytes
+ALTER TABLE dup_hashes ADD COLUMN aspect REAL NOT NULL DEFAULT 1;          -- width / height after EXIF orientation
+`,
+};

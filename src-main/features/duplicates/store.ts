@@ -37,16 +37,16 @@ export class DuplicateStore {
         )
         .pluck(),
       putHash: db.prepare(
-        `INSERT INTO dup_hashes (sha256, version, pixel_sha, phash, phash_trim, trim_box, crop_hashes, phash_mirror, phash_trim_mirror, computed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO dup_hashes (sha256, version, pixel_sha, phash, phash_trim, trim_box, crop_hashes, phash_mirror, phash_trim_mirror, align_thumb, aspect, computed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (sha256) DO UPDATE SET version = excluded.version, pixel_sha = excluded.pixel_sha, phash = excluded.phash,
            phash_trim = excluded.phash_trim, trim_box = excluded.trim_box, crop_hashes = excluded.crop_hashes, phash_mirror = excluded.phash_mirror,
-           phash_trim_mirror = excluded.phash_trim_mirror, computed_at = excluded.computed_at`,
+           phash_trim_mirror = excluded.phash_trim_mirror, align_thumb = excluded.align_thumb, aspect = excluded.aspect, computed_at = excluded.computed_at`,
       ),
       hashCount: db.prepare('SELECT count(*) FROM dup_hashes WHERE version = ?').pluck(),
       allHashes: db.prepare(
         `SELECT sha256, pixel_sha AS pixelSha, phash, phash_trim AS phashTrim, trim_box AS trimBox, crop_hashes AS cropHashes, phash_mirror AS phashMirror,
-                phash_trim_mirror AS phashTrimMirror
+                phash_trim_mirror AS phashTrimMirror, align_thumb AS thumb, aspect
          FROM dup_hashes WHERE version = ? ORDER BY sha256`,
       ),
       paths: db.prepare('SELECT path FROM image_files WHERE sha256 = ? ORDER BY path').pluck(),
@@ -82,7 +82,7 @@ export class DuplicateStore {
     const now = Date.now();
     this.db.transaction(() => {
       for (const { sha256, hashes: h } of rows) {
-        this.stmts.putHash.run(sha256, HASH_VERSION, h.pixelSha, h.phash, h.phashTrim, JSON.stringify(h.trimBox.map((v) => Math.round(v * 1e4) / 1e4)), h.cropHashes, h.phashMirror, h.phashTrimMirror, now);
+        this.stmts.putHash.run(sha256, HASH_VERSION, h.pixelSha, h.phash, h.phashTrim, JSON.stringify(h.trimBox.map((v) => Math.round(v * 1e4) / 1e4)), h.cropHashes, h.phashMirror, h.phashTrimMirror, h.thumb, h.aspect, now);
       }
     })();
   }
@@ -92,8 +92,8 @@ export class DuplicateStore {
   }
 
   allHashes(): Array<ImageHashes & { sha256: string }> {
-    const rows = this.stmts.allHashes.all(HASH_VERSION) as Array<Omit<ImageHashes, 'trimBox'> & { sha256: string; trimBox: string }>;
-    return rows.map((r) => ({ ...r, trimBox: JSON.parse(r.trimBox) as ImageHashes['trimBox'] }));
+    const rows = this.stmts.allHashes.all(HASH_VERSION) as Array<Omit<ImageHashes, 'trimBox' | 'thumb'> & { sha256: string; trimBox: string; thumb: Buffer }>;
+    return rows.map((r) => ({ ...r, trimBox: JSON.parse(r.trimBox) as ImageHashes['trimBox'], thumb: new Uint8Array(r.thumb.buffer, r.thumb.byteOffset, r.thumb.byteLength) }));
   }
 
   paths(sha256: string): string[] {

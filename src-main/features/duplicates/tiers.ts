@@ -16,6 +16,9 @@ export interface NearRule {
   /** ... or when cosine >= cropCosine AND one image hashes like a sub-region of the other (crop) ... */
   cropCosine: number;
   cropHash: number;
+  /** ... or when cosine >= alignCosine AND one image aligns inside the other as a crop with correlation >= alignScore ... */
+  alignCosine: number;
+  alignScore: number;
   /** ... or when the hashes alone are this close (pixels nearly identical). */
   hashAlone: number;
 }
@@ -39,7 +42,7 @@ export interface TierSettings {
  * of 0.998-1.0 to different photos (real photos are outside their training domain and collapse
  * together), so no cosine by itself marks "the same photo".
  */
-export const DEFAULT_NEAR: NearRule = { cosine: 0.95, hash: 10, cropCosine: 0.97, cropHash: 2, hashAlone: 2 };
+export const DEFAULT_NEAR: NearRule = { cosine: 0.95, hash: 10, cropCosine: 0.97, cropHash: 2, alignCosine: 0.95, alignScore: 0.99, hashAlone: 2 };
 export const DEFAULT_SIMILAR_COSINE = 0.85;
 export const DEFAULT_RELATED_COSINE = 0.4;
 
@@ -58,6 +61,8 @@ export interface PairSignals {
   hashMirror: number;
   /** Whole frame of one against sub-regions of the other (see graph.ts cropDistance). */
   crop: number;
+  /** Correlation of one image placed as a crop inside the other (see graph.ts alignmentOf); NaN when none. */
+  align: number;
 }
 
 export function classifyPair(s: PairSignals, t: TierSettings): Tier | null {
@@ -67,6 +72,7 @@ export function classifyPair(s: PairSignals, t: TierSettings): Tier | null {
   const hasCosine = !Number.isNaN(c);
   if (h <= t.near.hashAlone) return 'near';
   if (hasCosine && ((c >= t.near.cosine && h <= t.near.hash) || (c >= t.near.cropCosine && s.crop <= t.near.cropHash))) return 'near';
+  if (hasCosine && c >= t.near.alignCosine && s.align >= t.near.alignScore) return 'near';
   if (hasCosine && c >= t.similarCosine) return 'similar';
   return null;
 }

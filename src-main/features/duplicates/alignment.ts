@@ -1,0 +1,339 @@
+/**
+ * Crop alignment: is one image a crop (up to 20 % per axis) of the other?
+ *
+ * A pHash moves ~10 bits for a 3 % misalignment, so the fixed sub-region hashes only catch
+ * crops that fall near their anchor grid. This searches the crop's scale and offset inside the
+ * other image on small stored thumbnails and scores the best placement by normalised
+ * cross-correlation of grey levels, then checks that the colours agree there (grey levels alone
+ * cannot tell a product from the same design in another colour).
+ *
+ * Signature per image (stored with its hashes, `ALIGN_BYTES` bytes): the whole orientation-
+ * applied frame as a 32x32 grey thumbnail, then 8x8 Cb and Cr planes (128 = no colour), all as
+ * bytes, plus the frame's aspect ratio (stored beside it). Whole frame, not trimmed: a crop is a
+ * window of the frame, white margins included.
+ */
+
+/** Side of the grey thumbnail. */
+export const ALIGN_SIDE = 32;
+/** Side of the chroma planes. */
+export const CHROMA_SIDE = 8;
+export const ALIGN_BYTES = ALIGN_SIDE * ALIGN_SIDE + 2 * CHROMA_SIDE * CHROMA_SIDE;
+
+/** Smallest share of each axis a crop keeps (the issue's "crop up to 20 %"). */
+export const MIN_CROP_SCALE = 0.8;
+/** Placements keeping at least this much of both axes are "the whole frame", not a crop: other rules judge those. */
+const WHOLE_FRAME = 0.97;
+/** Coarse search: the container averaged to 16x16 against the crop averaged to 8x8, on a grid of placements. */
+const COARSE = { inSide: 16, outSide: 8 } as const;
+/** Refinement and final score: the 32x32 container against the crop averaged to 16x16. */
+const FINE = { inSide: ALIGN_SIDE, outSide: 16 } as const;
+/** Coarse grid: window size in steps of 2.5 %, offsets in steps of one coarse container pixel. */
+const SCALE_STEP = 0.025;
+const OFFSET_STEP = 1 / 16;
+/** Hill-climb steps (fractions of the container) on the coarse level, then on the fine one. */
+const COARSE_STEPS = [0.025, 0.0125];
+const FINE_STEPS = [0.006, 0.003];
+/** A coarse optimum below this is not worth refining: unrelated pictures. */
+const COARSE_FLOOR = 0.8;
+/** The other direction is refined too when its coarse score is within this of the better one. */
+const COARSE_MARGIN = 0.02;
+
+export interface Placement {
+  /** Normalised cross-correlation of grey levels at the best placement (-1..1). */
+  score: number;
+  /** Mean chroma difference there (0..255 scale, per cell and channel); 0 when either image has no colour. */
+  chroma: number;
+  /** The crop's window inside the container: scale and offset per axis, fractions of the container. */
+  sx: number;
+  sy: number;
+  ox: number;
+  oy: number;
+}
+
+type Window = Omit<Placement, 'chroma' | 'score'>;
+
+/** What a pair looks like when no placement qualifies (not a crop, or not searched). */
+export const NO_PLACEMENT: Placement = { score: -1, chroma: 255, sx: 1, sy: 1, ox: 0, oy: 0 };
+
+/** Separable area-average weights of one axis: output cell u reads `count[u]` input cells from `start[u]`. */
+interface AxisWeights {
+  start: Int32Array;
+  count: Int32Array;
+  w: Float64Array;
+}
+
+const MAX_SPAN = 4;
+
+function axisWeights(offset: number, scale: number, inSide: number, outSide: number, out: AxisWeights): void {
+  const cell = (scale * inSide) / outSide;
+  for (let u = 0; u < outSide; u++) {
+    const a = offset * inSide + u * cell;
+    const b = a + cell;
+    const first = Math.max(0, Math.floor(a));
+    const last = Math.min(inSide - 1, Math.ceil(b) - 1);
+    out.start[u] = first;
+    let count = 0;
+    for (let x = first; x <= last && count < MAX_SPAN; x++, count++) {
+      out.w[u * MAX_SPAN + count] = (Math.min(b, x + 1) - Math.max(a, x)) / cell;
+    }
+    out.count[u] = count;
+  }
+}
+
+function newWeights(side: number): AxisWeights {
+  return { start: new Int32Array(side), count: new Int32Array(side), w: new Float64Array(side * MAX_SPAN) };
+}
+
+/** One resolution of the search: a container image, the crop's zero-mean unit-norm pattern, scratch. */
+class Level {
+  readonly container: Float64Array;
+  readonly crop: Float64Array;
+  private readonly cols: Float64Array;
+  private readonly wx: AxisWeights;
+  private readonly wy: AxisWeights;
+  /** The window columns the column pass was last computed for (it is shared by every window with those columns). */
+  private colOx = Number.NaN;
+  private colSx = Number.NaN;
+
+  constructor(
+    readonly inSide: number,
+    readonly outSide: number,
+  ) {
+    this.container = new Float64Array(inSide * inSide);
+    this.crop = new Float64Array(outSide * outSide);
+    this.cols = new Float64Array(inSide * outSide);
+    this.wx = newWeights(outSide);
+    this.wy = newWeights(outSide);
+  }
+
+  /** Loads the container (grey thumbnail averaged to inSide) and the crop (averaged to outSide, normalised); false when the crop is flat. */
+  load(container: Uint8Array, crop: Uint8Array): boolean {
+    boxAverage(container, this.container, this.inSide);
+    boxAverage(crop, this.crop, this.outSide);
+    this.colOx = Number.NaN;
+    const k = this.crop;
+    const n = k.length;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += k[i] as number;
+    const mean = sum / n;
+    let norm = 0;
+    for (let i = 0; i < n; i++) {
+      const d = (k[i] as number) - mean;
+      k[i] = d;
+      norm += d * d;
+    }
+    if (norm < 1e-6 * n) return false;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < n; i++) k[i] = (k[i] as number) / norm;
+    return true;
+  }
+
+  /** Correlation of the crop with the container's window. */
+  score(w: Window): number {
+    if (w.ox !== this.colOx || w.sx !== this.colSx) {
+      this.columnPass(w.ox, w.sx);
+      this.colOx = w.ox;
+      this.colSx = w.sx;
+    }
+    return this.rowPassScore(w.oy, w.sy);
+  }
+
+  /** cols[y][u]: container row y averaged over the columns of window cell u. */
+  private columnPass(ox: number, sx: number): void {
+    const { wx, cols, container, inSide, outSide } = this;
+    axisWeights(ox, sx, inSide, outSide, wx);
+    for (let y = 0; y < inSide; y++) {
+      const row = y * inSide;
+      for (let u = 0; u < outSide; u++) {
+        const st = (wx.start[u] as number) + row;
+        const cnt = wx.count[u] as number;
+        let s = 0;
+        for (let t = 0; t < cnt; t++) s += (container[st + t] as number) * (wx.w[u * MAX_SPAN + t] as number);
+        cols[y * outSide + u] = s;
+      }
+    }
+  }
+
+  /** Averages the column pass over the window's rows and correlates it with the crop. */
+  private rowPassScore(oy: number, sy: number): number {
+    const { wy, cols, crop: k, inSide, outSide } = this;
+    axisWeights(oy, sy, inSide, outSide, wy);
+    let sum = 0;
+    let sumSq = 0;
+    let dot = 0;
+    for (let v = 0; v < outSide; v++) {
+      const st = wy.start[v] as number;
+      const cnt = wy.count[v] as number;
+      for (let u = 0; u < outSide; u++) {
+        let s = 0;
+        for (let t = 0; t < cnt; t++) s += (cols[(st + t) * outSide + u] as number) * (wy.w[v * MAX_SPAN + t] as number);
+        sum += s;
+        sumSq += s * s;
+        dot += s * (k[v * outSide + u] as number);
+      }
+    }
+    const n = outSide * outSide;
+    const variance = sumSq - (sum * sum) / n;
+    return variance > 1e-9 ? dot / Math.sqrt(variance) : -1;
+  }
+}
+
+/** The grey part of a signature averaged down to side x side (a divisor of ALIGN_SIDE). */
+function boxAverage(sig: Uint8Array, out: Float64Array, side: number): void {
+  const f = ALIGN_SIDE / side;
+  for (let v = 0; v < side; v++) {
+    for (let u = 0; u < side; u++) {
+      let s = 0;
+      for (let y = 0; y < f; y++) for (let x = 0; x < f; x++) s += sig[(v * f + y) * ALIGN_SIDE + u * f + x] as number;
+      out[v * side + u] = s / (f * f);
+    }
+  }
+}
+
+/** Whether a window is a crop this search considers: inside the frame, 80-100 % per axis, less than the whole frame. */
+function admissible(w: Window): boolean {
+  if (w.sx < MIN_CROP_SCALE - 1e-9 || w.sy < MIN_CROP_SCALE - 1e-9 || w.sx > 1 + 1e-9 || w.sy > 1 + 1e-9) return false;
+  if (w.ox < -1e-9 || w.oy < -1e-9 || w.ox + w.sx > 1 + 1e-9 || w.oy + w.sy > 1 + 1e-9) return false;
+  return !(w.sx >= WHOLE_FRAME && w.sy >= WHOLE_FRAME);
+}
+
+/**
+ * The window of the crop's aspect at size k: k times the largest such window in the container
+ * (k = 1 keeps the whole of the container's limiting axis). One free scale, not two: the crop's
+ * own aspect ratio fixes the other.
+ */
+function windowSize(k: number, ratio: number): { sx: number; sy: number } {
+  return ratio <= 1 ? { sx: k * ratio, sy: k } : { sx: k, sy: k / ratio };
+}
+
+export class Aligner {
+  private readonly coarse = new Level(COARSE.inSide, COARSE.outSide);
+  private readonly fine = new Level(FINE.inSide, FINE.outSide);
+  private readonly cwx = newWeights(CHROMA_SIDE);
+  private readonly cwy = newWeights(CHROMA_SIDE);
+
+  /**
+   * The best placement of either image as a crop of the other: both directions searched coarsely,
+   * the better one refined (refining is most of the cost).
+   */
+  align(a: Uint8Array, aspectA: number, b: Uint8Array, aspectB: number): Placement & { container: 0 | 1 } {
+    const coarse = [this.coarseSearch(a, aspectA, b, aspectB), this.coarseSearch(b, aspectB, a, aspectA)] as const;
+    const top = Math.max(coarse[0].score, coarse[1].score);
+    let best: Placement & { container: 0 | 1 } = { ...NO_PLACEMENT, container: 0 };
+    for (const container of [0, 1] as const) {
+      // A direction clearly behind the other on the coarse level is not refined.
+      const start = coarse[container];
+      if (start.score < COARSE_FLOOR || start.score < top - COARSE_MARGIN) continue;
+      const [c, k] = container === 0 ? [a, b] : [b, a];
+      const ratio = container === 0 ? aspectB / aspectA : aspectA / aspectB;
+      this.fine.load(c, k);
+      const fine = climb(this.fine, { ...start, score: this.fine.score(start) }, ratio, FINE_STEPS);
+      if (fine.score > best.score) best = { ...fine, chroma: this.chromaDistance(c, k, fine), container };
+    }
+    return best;
+  }
+
+  /** Best window of `crop` inside `container` on the coarse level (grid, then hill climb). */
+  private coarseSearch(container: Uint8Array, aspectC: number, crop: Uint8Array, aspectK: number): Window & { score: number } {
+    const none = { score: -2, sx: 1, sy: 1, ox: 0, oy: 0 };
+    // Window aspect: (sx W) / (sy H) = aspectK, so sx / sy = aspectK / aspectC.
+    const ratio = aspectK / aspectC;
+    if (ratio < MIN_CROP_SCALE - 1e-9 || ratio > 1 / MIN_CROP_SCALE + 1e-9) return none;
+    if (!this.coarse.load(container, crop)) return none;
+    let best: Window & { score: number } = none;
+    for (let k = MIN_CROP_SCALE; k <= 1 + 1e-9; k += SCALE_STEP) {
+      const { sx, sy } = windowSize(k, ratio);
+      for (let ox = 0; ox <= 1 - sx + 1e-9; ox += OFFSET_STEP) {
+        for (let oy = 0; oy <= 1 - sy + 1e-9; oy += OFFSET_STEP) {
+          const w = { score: 0, sx, sy, ox, oy };
+          if (!admissible(w)) continue;
+          w.score = this.coarse.score(w);
+          if (w.score > best.score) best = w;
+        }
+      }
+    }
+    return best.score < -1 ? none : climb(this.coarse, best, ratio, COARSE_STEPS);
+  }
+
+  /**
+   * Mean |Cb| and |Cr| difference between the crop and the container's window (8x8 cells). An
+   * image without colour (a greyscale copy) cannot be compared: 0.
+   */
+  private chromaDistance(container: Uint8Array, crop: Uint8Array, p: Window): number {
+    if (colourless(container) || colourless(crop)) return 0;
+    const base = ALIGN_SIDE * ALIGN_SIDE;
+    const cells = CHROMA_SIDE * CHROMA_SIDE;
+    axisWeights(p.ox, p.sx, CHROMA_SIDE, CHROMA_SIDE, this.cwx);
+    axisWeights(p.oy, p.sy, CHROMA_SIDE, CHROMA_SIDE, this.cwy);
+    let total = 0;
+    for (let plane = 0; plane < 2; plane++) {
+      const off = base + plane * cells;
+      for (let v = 0; v < CHROMA_SIDE; v++) {
+        for (let u = 0; u < CHROMA_SIDE; u++) {
+          let s = 0;
+          for (let ty = 0; ty < (this.cwy.count[v] as number); ty++) {
+            const y = (this.cwy.start[v] as number) + ty;
+            const wyv = this.cwy.w[v * MAX_SPAN + ty] as number;
+            for (let tx = 0; tx < (this.cwx.count[u] as number); tx++) {
+              s += wyv * (this.cwx.w[u * MAX_SPAN + tx] as number) * (container[off + y * CHROMA_SIDE + (this.cwx.start[u] as number) + tx] as number);
+            }
+          }
+          total += Math.abs(s - (crop[off + v * CHROMA_SIDE + u] as number));
+        }
+      }
+    }
+    return total / (2 * cells);
+  }
+}
+
+/**
+ * Hill-climbs a window in shrinking steps, staying admissible: scale (the y scale follows from the
+ * crop's aspect), scale about the window's centre, and offset on each axis.
+ */
+function climb(level: Level, start: Window & { score: number }, ratio: number, steps: readonly number[]): Window & { score: number } {
+  let best = start;
+  let k = ratio <= 1 ? best.sy : best.sx;
+  for (const step of steps) {
+    for (let improved = true; improved; ) {
+      improved = false;
+      for (const [dk, centred, dox, doy] of MOVES) {
+        const { sx, sy } = windowSize(k + dk * step, ratio);
+        const w = {
+          score: 0,
+          sx,
+          sy,
+          ox: best.ox + dox * step - (centred ? (sx - best.sx) / 2 : 0),
+          oy: best.oy + doy * step - (centred ? (sy - best.sy) / 2 : 0),
+        };
+        if (!admissible(w)) continue;
+        w.score = level.score(w);
+        if (w.score > best.score + 1e-6) {
+          best = w;
+          k += dk * step;
+          improved = true;
+        }
+      }
+    }
+  }
+  return best;
+}
+
+/** Moves of the hill climb: [scale change, about the centre?, x offset change, y offset change], in steps. */
+const MOVES: ReadonlyArray<readonly [number, boolean, number, number]> = [
+  [1, false, 0, 0],
+  [-1, false, 0, 0],
+  [1, true, 0, 0],
+  [-1, true, 0, 0],
+  [0, false, 1, 0],
+  [0, false, -1, 0],
+  [0, false, 0, 1],
+  [0, false, 0, -1],
+];
+
+/** No cell of either chroma plane strays from neutral by more than this: a grey image. */
+const COLOURLESS = 4;
+
+export function colourless(sig: Uint8Array): boolean {
+  for (let i = ALIGN_SIDE * ALIGN_SIDE; i < ALIGN_BYTES; i++) if (Math.abs((sig[i] as number) - 128) > COLOURLESS) return false;
+  return true;
+}

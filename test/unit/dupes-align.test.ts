@@ -1,0 +1,99 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { ALIGN_SIDE, Aligner } from '../../src-main/features/duplicates/alignment.js';
+import { ALIGN_GATE, alignNodes, alignmentOf, cropDistance, packHashes } from '../../src-main/features/duplicates/graph.js';
+import { computeImageHashes, hashDistance } from '../../src-main/features/duplicates/image-hash.js';
+import { DEFAULT_NEAR, classifyPair, defaultTierSettings } from '../../src-main/features/duplicates/tiers.js';
+
+/** A deterministic "photo": overlapping soft shapes of random colours, so it has detail at every scale. */
+async function photo(seed: number, width = 320, height = 240): Promise<Buffer> {
+  let s = seed * 7919 + 17;
+  const r = () => ((s = (s * 16807) % 2147483647), s / 2147483647);
+  const shapes = Array.from({ length: 40 }, () => {
+    const [cx, cy, rx, ry] = [r() * width, r() * height, 10 + r() * width * 0.3, 10 + r() * height * 0.3];
+    const fill = `rgb(${Math.floor(r() * 255)},${Math.floor(r() * 255)},${Math.floor(r() * 255)})`;
+    return `<ellipse cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" rx="${rx.toFixed(1)}" ry="${ry.toFixed(1)}" fill="${fill}" fill-opacity="0.7"/>`;
+  });
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="rgb(${Math.floor(r() * 255)},90,60)"/>${shapes.join('')}</svg>`;
+  return sharp(Buffer.from(svg)).blur(1.5).jpeg({ quality: 92 }).toBuffer();
+}
+
+const crop = (img: Buffer, left: number, top: number, width: number, height: number) => sharp(img).extract({ left, top, width, height }).jpeg({ quality: 85 }).toBuffer();
+
+/** Hashes of [original, other] and the evidence the finder would compute for the pair (as if the embeddings agreed at `cosine`). */
+async function pair(a: Buffer, b: Buffer, cosine = 0.99) {
+  const hashes = await Promise.all([computeImageHashes(a), computeImageHashes(b)]);
+  const packed = packHashes(hashes);
+  const hash = hashDistance(hashes[0]!, hashes[1]!, false);
+  const cropDist = cropDistance(packed, 0, 1);
+  const align = alignmentOf(packed, new Aligner(), 0, 1, cosine, hash, cropDist);
+  return { packed, signals: { exact: false, cosine, hash, hashMirror: hash, crop: cropDist, align } };
+}
+
+describe('crop alignment', () => {
+  const t = defaultTierSettings();
+
+  it('finds an off-grid crop that the sub-region hashes miss, and only that makes the pair near', async () => {
+    const a = await photo(11);
+    // 13 % off the width, 7 % off the height, at offsets between the 5 % anchors of the crop hashes.
+    const { signals } = await pair(a, await crop(a, 29, 6, 278, 223));
+    expect(signals.crop).toBeGreaterThan(DEFAULT_NEAR.cropHash);
+    expect(signals.hash).toBeGreaterThan(DEFAULT_NEAR.hash);
+    expect(signals.align).toBeGreaterThanOrEqual(DEFAULT_NEAR.alignScore);
+    expect(classifyPair(signals, t)).toBe('near');
+    expect(classifyPair({ ...signals, align: Number.NaN }, t)).toBe('similar');
+  });
+
+  it('also when the crop was resized and re-encoded', async () => {
+    const a = await photo(12);
+    const b = await sharp(await crop(a, 40, 20, 256, 200)).resize(128).webp({ quality: 70 }).toBuffer();
+    const { signals } = await pair(a, b);
+    expect(signals.align).toBeGreaterThanOrEqual(DEFAULT_NEAR.alignScore);
+  });
+
+  it('the same scene framed elsewhere (left and right 55 %) does not align', async () => {
+    const a = await photo(13);
+    const { signals } = await pair(await crop(a, 0, 0, 176, 240), await crop(a, 144, 0, 176, 240));
+    expect(Number.isNaN(signals.align) || signals.align < DEFAULT_NEAR.alignScore).toBe(true);
+    expect(classifyPair(signals, t)).not.toBe('near');
+  });
+
+  it('a crop of the same design in another colour is not near', async () => {
+    const a = await photo(14);
+    const recoloured = await sharp(await crop(a, 24, 12, 272, 216)).modulate({ hue: 140 }).jpeg().toBuffer();
+    const { signals } = await pair(a, recoloured);
+    expect(Number.isNaN(signals.align)).toBe(true);
+    expect(classifyPair(signals, t)).not.toBe('near');
+  });
+
+  it('the colour check alone rejects a crop whose grey levels match but whose colours do not', async () => {
+    const a = await photo(14);
+    const cropped = await crop(a, 24, 12, 272, 216);
+    const recoloured = await sharp(cropped).modulate({ hue: 140 }).jpeg().toBuffer();
+    const hashes = await Promise.all([a, cropped, recoloured].map((x) => computeImageHashes(x)));
+    // The crop's own grey thumbnail with the recoloured copy's chroma planes: only the colours differ.
+    const greyBytes = ALIGN_SIDE * ALIGN_SIDE;
+    const swapped = Uint8Array.from(hashes[1]!.thumb);
+    swapped.set(hashes[2]!.thumb.subarray(greyBytes), greyBytes);
+    const packed = packHashes([hashes[0]!, hashes[1]!, { ...hashes[1]!, thumb: swapped }]);
+    const aligner = new Aligner();
+    expect(alignNodes(packed, aligner, 0, 1)).toBeGreaterThanOrEqual(DEFAULT_NEAR.alignScore);
+    expect(Number.isNaN(alignNodes(packed, aligner, 0, 2))).toBe(true);
+  });
+
+  it('different photos never align, whatever the cosine', async () => {
+    const hashes = await Promise.all([15, 16, 17].map(async (s) => computeImageHashes(await photo(s))));
+    const packed = packHashes(hashes);
+    const aligner = new Aligner();
+    for (const [i, j] of [[0, 1], [0, 2], [1, 2]] as const) {
+      const score = alignNodes(packed, aligner, i, j);
+      expect(Number.isNaN(score) || score < DEFAULT_NEAR.alignScore).toBe(true);
+    }
+  });
+
+  it('is not searched below the cosine gate (the content must agree first)', async () => {
+    const a = await photo(18);
+    const { signals } = await pair(a, await crop(a, 29, 6, 278, 223), ALIGN_GATE.minCosine - 0.01);
+    expect(Number.isNaN(signals.align)).toBe(true);
+  });
+});
