@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, decisionsToCsv, decisionsToJson, groupsToCsv, groupsToJson } from '../../src-main/features/duplicates/export.js';
+import { decisionsToCsv, decisionsToJson, groupsToCsv, groupsToJson } from '../../src-main/features/duplicates/export.js';
 
 const settings = { tier: 'near' as const, threshold: 0.95, maxHashDistance: 10, hashAlone: 2, cropCosine: 0.97, maxCropHashDistance: 2, alignCosine: 0.95, minAlignment: 0.99, similarThreshold: 0.85, mirror: false, model: null };
 const listing = (id: string, seller: string, title: string) => ({ id, seller, title, sku: null, price: 9.5, category: null, url: null });
@@ -17,14 +17,6 @@ const groups = [
 ];
 
 describe('duplicate exports', () => {
-  it('quotes CSV fields holding separators, quotes or line breaks', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField('a,b')).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('two\nlines')).toBe('"two\nlines"');
-    expect(csvField(null)).toBe('');
-  });
-
   it('groups CSV: one row per image and listing, evidence against the centre', () => {
     const { text, rows } = groupsToCsv({ settings, groups });
     const lines = text.trimEnd().split('\r\n');

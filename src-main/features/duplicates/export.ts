@@ -1,16 +1,6 @@
 import type { DuplicateGroup, FindOutput } from '../../api/schemas/duplicates.js';
+import { toCsv as csv } from '../csv.js';
 import type { StoredPairDecision } from './store.js';
-
-/** One CSV field, quoted when it holds a separator, quote or line break (RFC 4180). */
-export function csvField(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const s = String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function csv(rows: Array<Array<string | number | boolean | null | undefined>>): string {
-  return `${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
-}
 
 export const GROUP_CSV_HEADER = [
   'group', 'tier', 'group_size', 'group_sellers', 'sha256', 'centre', 'keep', 'path', 'listing_id', 'seller', 'title', 'price',

@@ -1,5 +1,5 @@
-import { stringify } from 'csv-stringify/sync';
 import type { Catalog } from '../../catalog/catalog.js';
+import { toCsv } from '../csv.js';
 import type { ScoredQueue } from './queue.js';
 import type { DecisionRow } from './store.js';
 
@@ -10,13 +10,8 @@ export interface ExportText {
 
 const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : null);
 
-/** Spreadsheet programs run cells starting with = + - @ as formulas; a leading quote keeps them text. */
-function cell(value: string | number | boolean | null): string | number | boolean | null {
-  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
 function csv(header: readonly string[], rows: Array<Array<string | number | boolean | null>>): string {
-  return stringify([header, ...rows.map((r) => r.map(cell))], { record_delimiter: 'windows' });
+  return toCsv([[...header], ...rows]);
 }
 
 export const DECISION_COLUMNS = ['listing_id', 'sku', 'title', 'category', 'seller', 'image_path', 'decision', 'model', 'probability', 'relative_score', 'note', 'decided_at'] as const;
