@@ -8,19 +8,20 @@ import { type BenchSection, formatTable } from './report.js';
 
 /**
  * The "search" section of `lookalike bench`: the local store on synthetic 768-d vectors at
- * 10k, 100k and 1M (quick: 10k only). Vectors are drawn around random centres, like embeddings
- * of a catalog (groups of similar products); see syntheticVectors. Recall@10 of the HNSW index is measured against the
- * exact scan of the same store.
+ * 10k, 100k and 1M (quick: 10k only), shaped like a catalog's embeddings (see SearchDataset).
+ * Recall@10 of the HNSW index is measured against the exact scan of the same store.
  */
 export interface SearchBenchOptions {
   quick?: boolean;
   sizes?: number[];
   dim?: number;
   queries?: number;
+  dataset?: SearchDataset;
   log?: (line: string) => void;
 }
 
 export interface SearchBenchRow {
+  dataset: SearchDataset;
   vectors: number;
   dim: number;
   exact: { p50Ms: number; p95Ms: number };
@@ -35,20 +36,20 @@ export interface SearchBenchRow {
   };
 }
 
-export async function benchSearch({ quick = false, sizes, dim = 768, queries = 200, log = () => {} }: SearchBenchOptions = {}): Promise<{
+export async function benchSearch({ quick = false, sizes, dim = 768, queries = 200, dataset = 'catalog', log = () => {} }: SearchBenchOptions = {}): Promise<{
   machine: string;
   rows: SearchBenchRow[];
 }> {
   const results: SearchBenchRow[] = [];
   for (const n of sizes ?? (quick ? [10_000] : [10_000, 100_000, 1_000_000])) {
-    log(`search bench: ${n} x ${dim}`);
-    results.push(await benchSize(n, dim, quick ? 50 : queries, log));
+    log(`search bench: ${n} x ${dim}, ${dataset} set`);
+    results.push(await benchSize(dataset, n, dim, quick ? 50 : queries, log));
   }
   return { machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`, rows: results };
 }
 
-async function benchSize(n: number, dim: number, queryCount: number, log: (line: string) => void): Promise<SearchBenchRow> {
-  const data = syntheticVectors(n, dim, 1);
+async function benchSize(dataset: SearchDataset, n: number, dim: number, queryCount: number, log: (line: string) => void): Promise<SearchBenchRow> {
+  const data = syntheticVectors(dataset, n, dim, 1);
   const rows = (): Iterable<VectorRow[]> => batches(data, n, dim);
   const queries = syntheticQueries(data, n, dim, queryCount, 2);
   const common = { modelId: 'bench', revision: 'r1', dim, count: n, resolveFilter: () => [] };
@@ -100,6 +101,7 @@ async function benchSize(n: number, dim: number, queryCount: number, log: (line:
     await LocalStore.open(rows(), { ...common, annThreshold: 0, files });
     const loadSeconds = (performance.now() - t) / 1000;
     return {
+      dataset,
       vectors: n,
       dim,
       exact: { p50Ms: round(percentile(exactTimes, 50)), p95Ms: round(percentile(exactTimes, 95)) },
@@ -131,28 +133,69 @@ export function fakeSha(i: number): string {
 }
 
 /**
- * Deterministic clustered unit vectors: centre + unit-variance noise per dimension, about 50
- * vectors per centre (so a query's top 10 are real neighbours at cosine ~0.5, not ties among
- * unrelated vectors at ~0, which no index can order and no user would care about).
+ * Which synthetic set to search. "catalog" (the default, the figures the targets apply to) has
+ * the shape of product-photo embeddings: a component every photo shares (embeddings sit in a
+ * cone), ~1,000 photos per category and ~10 per product, weighted so that unrelated photos score
+ * a cosine of ~0.2, photos of the same category ~0.5 and of the same product ~0.8.
+ * "clusters" is a stress test: ~50 vectors around each of n/50 unrelated random centres, all
+ * mutually orthogonal, so nothing in the data leads a graph search towards the right cluster.
  */
-export function syntheticVectors(n: number, dim: number, seed: number, centres = Math.max(1, Math.round(n / 50))): Float32Array {
+export type SearchDataset = 'catalog' | 'clusters';
+
+export function syntheticVectors(dataset: SearchDataset, n: number, dim: number, seed: number): Float32Array {
+  return dataset === 'catalog' ? catalogVectors(n, dim, seed) : clusterVectors(n, dim, seed);
+}
+
+/** Shares of each vector's variance: the common component, the category, the product, the photo itself. */
+const CATALOG_WEIGHTS = { shared: 0.2, category: 0.3, product: 0.3, photo: 0.2 };
+
+function catalogVectors(n: number, dim: number, seed: number): Float32Array {
   const rand = gaussian(seed);
+  const categories = Math.max(1, Math.round(n / 1000));
+  const products = Math.max(1, Math.round(n / 10));
+  const shared = Float32Array.from({ length: dim }, rand);
+  const categoryCentres = new Float32Array(categories * dim).map(() => rand());
+  const productCentres = new Float32Array(products * dim).map(() => rand());
+  const w = Object.fromEntries(Object.entries(CATALOG_WEIGHTS).map(([k, v]) => [k, Math.sqrt(v)])) as typeof CATALOG_WEIGHTS;
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const p = pick(rand, i, products);
+    const c = p % categories;
+    for (let j = 0; j < dim; j++) {
+      out[i * dim + j] =
+        w.shared * (shared[j] as number) + w.category * (categoryCentres[c * dim + j] as number) + w.product * (productCentres[p * dim + j] as number) + w.photo * rand();
+    }
+    normalise(out.subarray(i * dim, (i + 1) * dim));
+  }
+  return out;
+}
+
+function clusterVectors(n: number, dim: number, seed: number): Float32Array {
+  const rand = gaussian(seed);
+  const centres = Math.max(1, Math.round(n / 50));
   const c = new Float32Array(centres * dim).map(() => rand());
   const out = new Float32Array(n * dim);
   for (let i = 0; i < n; i++) {
-    const base = Math.floor(Math.abs(rand() * 7919 + i)) % centres;
+    const base = pick(rand, i, centres);
     for (let j = 0; j < dim; j++) out[i * dim + j] = (c[base * dim + j] as number) + rand();
     normalise(out.subarray(i * dim, (i + 1) * dim));
   }
   return out;
 }
 
-/** Queries near random data points (a product photographed again). */
+/** A group for vector i: spread over all groups, sizes vary like a catalog's (roughly Poisson). */
+function pick(rand: () => number, i: number, groups: number): number {
+  return Math.floor(Math.abs(rand() * 7919 + i)) % groups;
+}
+
+/** Queries: random data points photographed again (cosine ~0.9 to the original). */
 function syntheticQueries(data: Float32Array, n: number, dim: number, count: number, seed: number): Float32Array[] {
   const rand = gaussian(seed);
+  const cosine = 0.9;
+  const sigma = Math.sqrt((1 / cosine ** 2 - 1) / dim);
   return Array.from({ length: count }, (_, q) => {
     const i = (q * 7_777_777) % n;
-    const v = data.slice(i * dim, (i + 1) * dim).map((x) => x + 0.05 * rand());
+    const v = data.slice(i * dim, (i + 1) * dim).map((x) => x + sigma * rand());
     return normalise(v);
   });
 }
@@ -196,8 +239,9 @@ export const searchSection: BenchSection = {
   table(result) {
     const { rows } = result as Awaited<ReturnType<typeof benchSearch>>;
     return formatTable([
-      ['vectors', 'exact p50/p95 ms', 'hnsw build s', 'bytes/vector', 'hnsw p50/p95 ms', 'recall@10', 'load s'],
+      ['set', 'vectors', 'exact p50/p95 ms', 'hnsw build s', 'bytes/vector', 'hnsw p50/p95 ms', 'recall@10', 'load s'],
       ...rows.map((r) => [
+        r.dataset,
         String(r.vectors),
         `${r.exact.p50Ms}/${r.exact.p95Ms}`,
         String(r.ann.buildSeconds),
