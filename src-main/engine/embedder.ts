@@ -13,7 +13,7 @@ export interface EmbedderOptions {
   variant?: string;
   /** Forced provider or order ("cpu", "webgpu,cpu"); default: LOOKALIKE_PROVIDER, else the platform order. */
   provider?: string;
-  /** Intra-op threads per session; default LOOKALIKE_THREADS, else cores - 1 (min 1). */
+  /** Intra-op threads per session; default LOOKALIKE_THREADS, else every core. */
   threads?: number;
   /** Images per model run (default 8). */
   batchSize?: number;

@@ -73,9 +73,13 @@ export interface SessionSettings {
   intraOpThreads: number;
 }
 
-/** Default intra-op threads: all cores but one (left for the UI), at least one. */
+/**
+ * Default intra-op threads: every core. Leaving one idle for the UI halved real-size SigLIP on 2
+ * cores (2.5 -> 5.0 images/s, docs/PERFORMANCE.md); the backend process runs below normal
+ * priority instead (backend/host.ts), so the UI still gets a core when it wants one.
+ */
 export function defaultThreads(): number {
-  return Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
+  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
 }
 
 export function sessionSettings(options: { provider?: string; threads?: number } = {}, env: NodeJS.ProcessEnv = process.env): SessionSettings {

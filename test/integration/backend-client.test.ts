@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackendClient } from '../../src-main/backend/client.js';
+import { BACKEND_NICENESS } from '../../src-main/backend/host.js';
 
 describe('backend process', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-backend-'));
@@ -20,6 +21,8 @@ describe('backend process', () => {
 
     const firstPid = client.pid;
     expect(firstPid).toBeTypeOf('number');
+    // Below normal priority, so the UI keeps a core while inference uses all of them.
+    expect(os.getPriority(firstPid as number)).toBe(BACKEND_NICENESS);
     const crashed = new Promise((r) => client?.once('crash', r));
     process.kill(firstPid as number, 'SIGKILL');
     await crashed;

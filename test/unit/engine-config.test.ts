@@ -18,11 +18,11 @@ describe('execution provider order', () => {
     expect(parseProviderOrder('webgpu, CPU')).toEqual(['webgpu', 'cpu']);
     expect(() => parseProviderOrder('gpu')).toThrow(/unknown execution provider "gpu"/);
   });
-  it('takes LOOKALIKE_PROVIDER and LOOKALIKE_THREADS; threads default to cores - 1, at least 1', () => {
+  it('takes LOOKALIKE_PROVIDER and LOOKALIKE_THREADS; threads default to every core', () => {
     expect(sessionSettings({}, { LOOKALIKE_PROVIDER: 'cpu', LOOKALIKE_THREADS: '3' })).toEqual({ order: ['cpu'], forced: true, intraOpThreads: 3 });
     const d = sessionSettings({}, {});
     expect(d.forced).toBe(false);
-    expect(d.intraOpThreads).toBe(Math.max(1, os.availableParallelism() - 1));
+    expect(d.intraOpThreads).toBe(os.availableParallelism());
     expect(sessionSettings({ provider: 'webgpu,cpu', threads: 1 }, { LOOKALIKE_PROVIDER: 'cpu' }).order).toEqual(['webgpu', 'cpu']);
   });
 });
