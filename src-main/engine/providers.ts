@@ -50,8 +50,14 @@ export function parseProviderOrder(value: string): ProviderName[] {
   return names as ProviderName[];
 }
 
-/** Provider libraries that onnxruntime-node only has after `npm install --onnxruntime-node-install=cuda12`. */
-function missingLibrary(provider: ProviderName): string | null {
+/**
+ * Why a provider cannot start here, known without trying: CUDA/TensorRT libraries that
+ * onnxruntime-node only has after `npm install --onnxruntime-node-install=cuda12`, or no Vulkan loader for WebGPU.
+ */
+function missingLibrary(provider: ProviderName, forced: boolean): string | null {
+  // Without a Vulkan loader Dawn prints a native warning and WebGPU fails anyway; a forced
+  // "webgpu" still tries, for loaders in places this check does not know.
+  if (provider === 'webgpu') return process.platform === 'linux' && !forced && !findVulkanLoader() ? NO_VULKAN : null;
   if (provider !== 'cuda' && provider !== 'tensorrt') return null;
   const supported = ort.listSupportedBackends().find((b) => b.name === provider);
   if (!supported) return `${provider} is not built into this onnxruntime-node for ${process.platform}-${process.arch}`;
@@ -59,6 +65,27 @@ function missingLibrary(provider: ProviderName): string | null {
   const lib = process.platform === 'win32' ? `onnxruntime_providers_${provider}.dll` : `libonnxruntime_providers_${provider}.so`;
   if (fs.existsSync(path.join(bindingDir(), lib))) return null;
   return `${lib} is not installed (reinstall with: npm install --onnxruntime-node-install=cuda12)`;
+}
+
+export const NO_VULKAN = 'no Vulkan loader (libvulkan.so.1) found: install libvulkan1 and the GPU vendor\'s Vulkan driver';
+
+const LINUX_LIBRARY_DIRS = [
+  `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`,
+  '/usr/lib64',
+  '/usr/lib',
+  '/lib64',
+  '/lib',
+  '/usr/local/lib',
+];
+
+/** Where the dynamic linker would find the Vulkan loader on Linux: LD_LIBRARY_PATH, then the usual system folders. */
+export function findVulkanLoader(env: NodeJS.ProcessEnv = process.env, systemDirs = LINUX_LIBRARY_DIRS): string | null {
+  const dirs = [...(env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...systemDirs];
+  for (const dir of dirs) {
+    const file = path.join(dir, 'libvulkan.so.1');
+    if (fs.existsSync(file)) return file;
+  }
+  return null;
 }
 
 function bindingDir(): string {
@@ -117,7 +144,7 @@ export async function createSession(
 ): Promise<{ session: ort.InferenceSession; report: ProviderReport }> {
   const skipped: ProviderAttempt[] = [];
   for (const provider of settings.order) {
-    const known = unavailable.get(provider) ?? missingLibrary(provider);
+    const known = missingLibrary(provider, settings.forced) ?? unavailable.get(provider);
     if (known) {
       skipped.push({ provider, reason: known });
       continue;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OnnxEmbedder } from '../../src-main/engine/embedder.js';
+import { NO_VULKAN, findVulkanLoader } from '../../src-main/engine/providers.js';
 import { inspectPack, type PackInfo } from '../../src-main/engine/pack.js';
 import { ImageDecodeError } from '../../src-main/engine/preprocess.js';
 import { ScoringCache } from '../../src-main/engine/scoring.js';
@@ -103,6 +104,17 @@ describe.skipIf(!hasDemo)('execution provider fallback', () => {
       expect(report.skipped).toEqual([{ provider: 'webgpu', reason: expect.stringMatching(/\S/) }]);
       const [v] = await e.embedTexts(['still works']);
       expect(v).toHaveLength(128);
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('skips WebGPU without trying when Linux has no Vulkan loader, and says so', async (ctx) => {
+    if (process.platform !== 'linux' || findVulkanLoader()) ctx.skip();
+    const e = await OnnxEmbedder.load(await loadPack(), { threads: 1 });
+    try {
+      expect(e.provider).toBe('cpu');
+      expect(e.providers.vision.skipped).toContainEqual({ provider: 'webgpu', reason: NO_VULKAN });
     } finally {
       await e.close();
     }

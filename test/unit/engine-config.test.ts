@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectPack } from '../../src-main/engine/pack.js';
-import { defaultProviderOrder, parseProviderOrder, sessionSettings } from '../../src-main/engine/providers.js';
+import { defaultProviderOrder, findVulkanLoader, parseProviderOrder, sessionSettings } from '../../src-main/engine/providers.js';
 import { fitLine, scoringFromConfig } from '../../src-main/engine/scoring.js';
 import { pickVariant } from '../../src-main/engine/variants.js';
 
@@ -13,6 +13,17 @@ describe('execution provider order', () => {
     expect(defaultProviderOrder('linux', 'arm64')).toEqual(['cuda', 'tensorrt', 'cpu']);
     expect(defaultProviderOrder('win32', 'x64')).toEqual(['cuda', 'tensorrt', 'dml', 'webgpu', 'cpu']);
     expect(defaultProviderOrder('darwin', 'arm64')).toEqual(['coreml', 'webgpu', 'cpu']);
+  });
+  it('looks for the Vulkan loader on LD_LIBRARY_PATH, then in the system folders', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lookalike-vulkan-'));
+    try {
+      expect(findVulkanLoader({ LD_LIBRARY_PATH: dir }, [])).toBeNull();
+      await fs.writeFile(path.join(dir, 'libvulkan.so.1'), '');
+      expect(findVulkanLoader({ LD_LIBRARY_PATH: `/nowhere:${dir}` }, [])).toBe(path.join(dir, 'libvulkan.so.1'));
+      expect(findVulkanLoader({}, ['/nowhere', dir])).toBe(path.join(dir, 'libvulkan.so.1'));
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
   it('parses a forced provider or order and refuses unknown names', () => {
     expect(parseProviderOrder('webgpu, CPU')).toEqual(['webgpu', 'cpu']);
