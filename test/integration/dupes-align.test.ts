@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { syntheticPhoto } from '../helpers/photos.js';
 
 /**
  * Crop alignment end to end (`lookalike index`, then `lookalike dupes`): the signatures go through
@@ -15,18 +16,7 @@ import { cli } from '../helpers/cli.js';
 let dir: string;
 let db: string;
 
-/** A deterministic "photo": overlapping soft shapes of random colours, detail at every scale. */
-async function photo(seed: number, width = 480, height = 360): Promise<Buffer> {
-  let s = seed * 7919 + 17;
-  const r = () => ((s = (s * 16807) % 2147483647), s / 2147483647);
-  const shapes = Array.from({ length: 50 }, () => {
-    const [cx, cy, rx, ry] = [r() * width, r() * height, 10 + r() * width * 0.3, 10 + r() * height * 0.3];
-    const fill = `rgb(${Math.floor(r() * 255)},${Math.floor(r() * 255)},${Math.floor(r() * 255)})`;
-    return `<ellipse cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" rx="${rx.toFixed(1)}" ry="${ry.toFixed(1)}" fill="${fill}" fill-opacity="0.7"/>`;
-  });
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="rgb(${Math.floor(r() * 255)},90,60)"/>${shapes.join('')}</svg>`;
-  return sharp(Buffer.from(svg)).blur(1.5).jpeg({ quality: 92 }).toBuffer();
-}
+const photo = (seed: number, width = 480, height = 360) => syntheticPhoto(seed, width, height, 50);
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-dupes-align-'));

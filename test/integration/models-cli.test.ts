@@ -2,17 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src-main/cli/run.js';
 import { appRoot } from '../../src-main/paths.js';
+import { cli } from '../helpers/cli.js';
 
 const hasDemo = fs.existsSync(path.join(appRoot, 'resources', 'models', 'demo-siglip', 'onnx', 'vision_model.onnx'));
-
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: { write: (s) => ((stdout += s), true) }, stderr: { write: (s) => ((stderr += s), true) } });
-  return { code, stdout, stderr };
-}
 
 describe.skipIf(!hasDemo)('lookalike models / embed', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-cli-'));

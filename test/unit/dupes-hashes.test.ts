@@ -4,19 +4,9 @@ import { computeImageHashes, hammingHex, hashDistance, padConsistent } from '../
 import { cropDistance, packHashes } from '../../src-main/features/duplicates/graph.js';
 import { DEFAULT_NEAR } from '../../src-main/features/duplicates/tiers.js';
 import { EDITS, applyEdit } from '../../tools/bench-duplicates-quality.js';
+import { syntheticPhoto } from '../helpers/photos.js';
 
-/** A deterministic "photo": many overlapping soft shapes of random colours, so its spectrum is broad like a real photo's. */
-async function photo(seed: number, width = 320, height = 240): Promise<Buffer> {
-  let s = seed * 7919 + 17;
-  const r = () => ((s = (s * 16807) % 2147483647), s / 2147483647);
-  const shapes = Array.from({ length: 40 }, () => {
-    const [cx, cy, rx, ry] = [r() * width, r() * height, 10 + r() * width * 0.3, 10 + r() * height * 0.3];
-    const fill = `rgb(${Math.floor(r() * 255)},${Math.floor(r() * 255)},${Math.floor(r() * 255)})`;
-    return `<ellipse cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" rx="${rx.toFixed(1)}" ry="${ry.toFixed(1)}" fill="${fill}" fill-opacity="0.7"/>`;
-  });
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="rgb(${Math.floor(r() * 255)},90,60)"/>${shapes.join('')}</svg>`;
-  return sharp(Buffer.from(svg)).blur(1.5).jpeg({ quality: 92 }).toBuffer();
-}
+const photo = (seed: number, width?: number, height?: number) => syntheticPhoto(seed, width, height);
 
 let n = 0;
 const rand = () => ((n = (n * 1103515245 + 12345) % 2 ** 31), n / 2 ** 31);
