@@ -3,6 +3,7 @@ import { appMethods } from './schemas/app.js';
 import { catalogMethods } from './schemas/catalog.js';
 import { compareMethods } from './schemas/compare.js';
 import { duplicatesMethods } from './schemas/duplicates.js';
+import { imagesMethods } from './schemas/images.js';
 import { mismatchMethods } from './schemas/mismatch.js';
 import { modelsMethods } from './schemas/models.js';
 import { searchMethods } from './schemas/search.js';
@@ -11,6 +12,7 @@ import { searchMethods } from './schemas/search.js';
 export const contract = {
   ...appMethods,
   ...catalogMethods,
+  ...imagesMethods,
   ...duplicatesMethods,
   ...mismatchMethods,
   ...compareMethods,

@@ -14,6 +14,7 @@ import {
   duplicatesExport,
   duplicatesFind,
 } from '../features/duplicates/handlers.js';
+import { catalogFacets, catalogImages } from '../features/images.js';
 import { compareCatalogHandler, compareLabelsHandler, compareQueryHandler } from '../features/compare/handlers.js';
 import { mismatchDecide, mismatchExport, mismatchList, mismatchUndo } from '../features/mismatch/handlers.js';
 import { modelsEmbed, modelsInstall, modelsList, modelsRemove } from '../features/models.js';
@@ -35,6 +36,8 @@ export const handlers: Handlers = {
   'catalog.listings': catalogListings,
   'catalog.thumbnail': catalogThumbnail,
   'catalog.image': catalogImage,
+  'catalog.images': catalogImages,
+  'catalog.facets': catalogFacets,
   'duplicates.find': duplicatesFind,
   'duplicates.decide': duplicatesDecide,
   'duplicates.decisions': duplicatesDecisions,

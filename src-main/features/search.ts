@@ -4,11 +4,16 @@ import type { CallContext, Handler } from '../api/handler.js';
 import type { ImageRef } from '../api/schemas/common.js';
 import type { SearchFilter } from '../api/schemas/search.js';
 import type { Embedder } from '../engine/types.js';
+import type { Catalog } from '../catalog/catalog.js';
 import { listingsOfImages } from '../index/catalog-source.js';
+import { hashDistance, isCopy, overFetch, stackCopies, thumbHashes } from '../index/copies.js';
+import { textMatchStrength } from '../index/match-strength.js';
 import { combineQuery } from '../index/query.js';
 import { NOT_CONFIGURED, QdrantStore, collectionName, pushToQdrant, qdrantHealth, qdrantSettings, vectorName } from '../index/qdrant.js';
 import { pushedCount } from '../index/stores.js';
-import type { VectorStore } from '../index/types.js';
+import type { StoreHit, VectorStore } from '../index/types.js';
+import { imageLabels, listingFacets } from './images.js';
+import { cosine } from './mismatch/scores.js';
 
 async function embedder(services: CallContext['services'], model: string | undefined): Promise<Embedder> {
   return services.models.embedder(model);
@@ -39,8 +44,22 @@ async function imageVector(ref: ImageRef, model: Embedder, { services, signal }:
   return vector;
 }
 
-function toFilter(filter: SearchFilter | undefined) {
-  return filter ?? {};
+/**
+ * Category and seller match case-insensitively: the SQL compares with NOCASE (ASCII), and a value
+ * is first mapped to the catalog's own spelling with a Unicode case fold ("КРУЖКА" finds
+ * "кружка"; Qdrant's keyword match, which is exact, gets the stored spelling too).
+ */
+function toFilter(catalog: Catalog, filter: SearchFilter | undefined): SearchFilter {
+  if (!filter || (filter.category === undefined && filter.seller === undefined)) return filter ?? {};
+  const facets = listingFacets(catalog);
+  const canonical = (value: string | undefined, values: Array<{ value: string }>) => {
+    if (value === undefined) return undefined;
+    const folded = value.trim().toLocaleLowerCase();
+    return values.find((v) => v.value.toLocaleLowerCase() === folded)?.value ?? value.trim();
+  };
+  const category = canonical(filter.category, facets.categories);
+  const seller = canonical(filter.seller, facets.sellers);
+  return { ...filter, ...(category !== undefined ? { category } : {}), ...(seller !== undefined ? { seller } : {}) };
 }
 
 export const searchQuery: Handler<'search.query'> = async (input, ctx) => {
@@ -65,23 +84,47 @@ export const searchQuery: Handler<'search.query'> = async (input, ctx) => {
   const query = combineQuery(imageVec, textVec, input.textWeight);
   // "More like this" on a catalog image: the image itself is not a result.
   const self = input.image && 'sha256' in input.image && input.text === undefined ? input.image.sha256 : undefined;
-  const filter = toFilter(input.filter);
-  const hits = (await store.search(query, input.k + (self ? 1 : 0), filter)).filter((h) => h.sha256 !== self).slice(0, input.k);
   const catalog = services.catalog;
-  const listings = listingsOfImages(catalog, hits.map((h) => h.sha256), filter);
-  const results = hits.map((h) => {
+  const filter = toFilter(catalog, input.filter);
+  const want = input.stack ? overFetch(input.k) : input.k;
+  const hits = (await store.search(query, want + (self ? 1 : 0), filter)).filter((h) => h.sha256 !== self).slice(0, want);
+  const stacks = input.stack ? await stackHits(catalog, model, hits, input.k) : hits.map((h) => ({ ...h, copies: [] }));
+  const shown = stacks.flatMap((s) => [s, ...s.copies]);
+  const listings = listingsOfImages(catalog, shown.map((h) => h.sha256), filter);
+  const labels = imageLabels(catalog, shown.map((h) => h.sha256));
+  const result = (h: StoreHit) => {
     const of = listings.get(h.sha256) ?? [];
-    return { sha256: h.sha256, image: catalog.imagePaths(h.sha256)[0] ?? null, score: h.score, listing: of[0] ?? null, listings: of };
-  });
+    const label = labels.get(h.sha256);
+    return { sha256: h.sha256, image: label?.path ?? null, name: of[0]?.title.trim() || (label?.name ?? h.sha256.slice(0, 12)), score: h.score, listing: of[0] ?? null, listings: of };
+  };
+  const results = stacks.map((s) => ({ ...result(s), copies: s.copies.map(result) }));
+  const match = input.image === undefined && textVec ? textMatchStrength(catalog, model, query, hits) : null;
   return {
     model: model.id,
     store: input.store,
     method: store.kind,
     searched: store.size(),
     ms: Math.round((performance.now() - started) * 10) / 10,
+    stacked: input.stack,
+    match,
     results,
   };
 };
+
+/** Near-identical copies under their best-ranked copy (see index/copies.ts); at most k stacks. */
+async function stackHits(catalog: Catalog, model: Embedder, hits: StoreHit[], k: number) {
+  const shas = hits.map((h) => h.sha256);
+  const [hashes, vectors] = [await thumbHashes(catalog, shas), catalog.getEmbeddings(shas, model.id, model.revision)];
+  return stackCopies(
+    hits,
+    (leader, hit) => {
+      const a = vectors.get(leader.sha256);
+      const b = vectors.get(hit.sha256);
+      return isCopy(hashDistance(hashes.get(leader.sha256), hashes.get(hit.sha256)), a && b ? cosine(a, b) : Number.NaN);
+    },
+    k,
+  );
+}
 
 export const searchQdrantStatus: Handler<'search.qdrantStatus'> = async (input, { services }) => {
   const collection = collectionName(services.dbPath);

@@ -28,8 +28,8 @@ export function embeddingsGeneration(catalog: Catalog, modelId: string, revision
 function filterSql(filter: ListingFilter): { where: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
-  if (filter.category !== undefined) clauses.push('l.category = ?') && params.push(filter.category);
-  if (filter.seller !== undefined) clauses.push('l.seller = ?') && params.push(filter.seller);
+  if (filter.category !== undefined) clauses.push('trim(l.category) = trim(?) COLLATE NOCASE') && params.push(filter.category);
+  if (filter.seller !== undefined) clauses.push('trim(l.seller) = trim(?) COLLATE NOCASE') && params.push(filter.seller);
   if (filter.priceMin !== undefined) clauses.push('l.price >= ?') && params.push(filter.priceMin);
   if (filter.priceMax !== undefined) clauses.push('l.price <= ?') && params.push(filter.priceMax);
   return { where: clauses.length ? clauses.join(' AND ') : '1', params };

@@ -6,7 +6,9 @@ export const MAX_K = 500;
 
 export const SearchFilter = z
   .object({
+    /** Case-insensitive. */
     category: z.string().min(1).max(200).optional(),
+    /** Case-insensitive. */
     seller: z.string().min(1).max(200).optional(),
     priceMin: z.number().finite().optional(),
     priceMax: z.number().finite().optional(),
@@ -40,8 +42,23 @@ export const SearchResult = z.object({
   listing: SearchListing.nullable(),
   /** Every listing showing this image that passes the filter (one result per image, see docs/SEARCH.md). */
   listings: z.array(SearchListing),
+  /** Display name: the first listing's title, else the file name (never a bare hash when a file is known). */
+  name: z.string(),
 });
 export type SearchResult = z.infer<typeof SearchResult>;
+
+/** A result with the near-identical copies stacked under it (`stack: true`), best first. */
+export const StackedResult = SearchResult.extend({ copies: z.array(SearchResult) });
+
+/** How well the best results match a text query; null for photo queries (see index/match-strength.ts). */
+export const MatchStrength = z.object({
+  /** probability: SigLIP's calibrated probability; relative: CLIP's share against the catalog's categories. */
+  kind: z.enum(['probability', 'relative']),
+  best: z.number(),
+  threshold: z.number(),
+  /** Nothing in the results matches the text well. */
+  weak: z.boolean(),
+});
 
 const ModelRow = z.object({ model: z.string(), revision: z.string(), vector: z.string(), local: z.number(), pushed: z.number() });
 
@@ -59,6 +76,8 @@ export const searchMethods = {
         filter: SearchFilter.optional(),
         store: z.enum(['local', 'qdrant']).default('local'),
         qdrant: QdrantConnection,
+        /** Stack near-identical copies of a photo into one result ("+N copies"); k counts stacks. */
+        stack: z.boolean().default(true),
       })
       .strict()
       .refine((v) => v.image !== undefined || v.text !== undefined, { message: 'give an image, a text, or both' }),
@@ -71,7 +90,10 @@ export const searchMethods = {
       searched: z.number(),
       /** Milliseconds for embedding the query plus the search (not the first load of the index). */
       ms: z.number(),
-      results: z.array(SearchResult),
+      /** Whether copies were stacked (results then carry `copies`). */
+      stacked: z.boolean(),
+      match: MatchStrength.nullable(),
+      results: z.array(StackedResult),
     }),
   }),
   'search.qdrantStatus': method({

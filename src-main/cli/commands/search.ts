@@ -6,7 +6,7 @@ const FILTER_HELP = 'category=VALUE, seller=VALUE, price<=N, price>=N';
 
 /**
  * One `--filter` into the filter object: `category=shoes`, `seller=acme`, `price<=50`,
- * `price>=10` (spaces around the operator and key case are tolerated; values are exact).
+ * `price>=10` (spaces around the operator and key case are tolerated; category and seller match case-insensitively).
  */
 export function parseFilters(items: string[]): SearchFilter | undefined {
   if (items.length === 0) return undefined;
@@ -68,6 +68,7 @@ export const searchCommand: Command = {
     k: { type: 'string', short: 'k' },
     filter: { type: 'string', multiple: true },
     store: { type: 'string' },
+    'no-stack': { type: 'boolean' },
     ...qdrantOptions,
   },
   async run(values, _positionals, io) {
@@ -92,13 +93,23 @@ export const searchCommand: Command = {
       ...(filter ? { filter } : {}),
       ...(qdrant ? { qdrant } : {}),
       store,
+      stack: values['no-stack'] !== true,
     });
     return {
       model: out.model,
       store: out.store,
       method: out.method,
       ms: out.ms,
-      results: out.results.map((r) => ({ listing: r.listing, listings: r.listings, image: r.image, sha256: r.sha256, score: r.score })),
+      match: out.match,
+      results: out.results.map((r) => ({
+        name: r.name,
+        listing: r.listing,
+        listings: r.listings,
+        image: r.image,
+        sha256: r.sha256,
+        score: r.score,
+        ...(out.stacked ? { copies: r.copies.map((c) => ({ name: c.name, image: c.image, sha256: c.sha256, score: c.score })) } : {}),
+      })),
     };
   },
 };

@@ -25,7 +25,7 @@ export async function compareQuery(input: QueryInput, ctx: CallContext): Promise
   for (const m of models) {
     searches.push(
       await searchQuery(
-        { image: input.image, text: input.text, textWeight: 0.5, model: m.id, k: input.k, filter: input.filter, store: 'local', qdrant: undefined },
+        { image: input.image, text: input.text, textWeight: 0.5, model: m.id, k: input.k, filter: input.filter, store: 'local', qdrant: undefined, stack: false },
         ctx,
       ),
     );
@@ -40,7 +40,8 @@ export async function compareQuery(input: QueryInput, ctx: CallContext): Promise
       rank: rank + 1,
       listing: r.listing?.id ?? null,
       sha256: r.sha256,
-      title: r.listing?.title ?? null,
+      // The listing's title, else the photo's file name: a photo without a listing is still named.
+      title: r.name,
       category: r.listing?.category ?? null,
       price: r.listing?.price ?? null,
       seller: r.listing?.seller ?? null,
