@@ -1,5 +1,5 @@
 import { ApiError } from '../api/errors.js';
-import sharp, { type KernelEnum } from 'sharp';
+import sharp, { type KernelEnum, type Sharp } from 'sharp';
 import type { ModelFamily } from './types.js';
 
 /** What preprocessor_config.json asks for, resolved once per pack. */
@@ -127,7 +127,7 @@ export async function decodeToRgb(bytes: Uint8Array, spec: ImageSpec, limits: De
   const width = rotated ? meta.height : meta.width;
   const height = rotated ? meta.width : meta.height;
 
-  let img = open().autoOrient().flatten({ background: '#ffffff' }).toColourspace('srgb');
+  let img = meta.space === 'cmyk' && !meta.hasProfile && meta.depth === 'uchar' ? await profilelessCmyk(open, limits) : open().autoOrient().flatten({ background: '#ffffff' }).toColourspace('srgb');
   let w = width;
   let h = height;
   if (spec.resize) {
@@ -167,6 +167,44 @@ export async function decodeToRgb(bytes: Uint8Array, spec: ImageSpec, limits: De
     throw new Error(`decoded to ${info.width}x${info.height}x${info.channels}, expected ${spec.width}x${spec.height}x3`);
   }
   return data;
+}
+
+/**
+ * CMYK (ink amounts, 0 = none) to RGB exactly as Pillow's `convert("RGB")` does, with no colour
+ * profile: R = (255 - C)(255 - K) / 255 in Pillow's integer arithmetic, likewise G and B.
+ */
+export function cmykToRgb(cmyk: Uint8Array): Buffer {
+  const n = Math.floor(cmyk.length / 4);
+  const out = Buffer.allocUnsafe(n * 3);
+  for (let i = 0, p = 0, q = 0; i < n; i++, p += 4, q += 3) {
+    const nk = 255 - cmyk[p + 3]!;
+    for (let c = 0; c < 3; c++) {
+      const t = cmyk[p + c]! * nk + 128;
+      out[q + c] = nk - (((t >> 8) + t) >> 8);
+    }
+  }
+  return out;
+}
+
+/**
+ * A CMYK image without an embedded profile, converted the way the Hugging Face processors do
+ * (Pillow: plain inversion), not through libvips' fallback CMYK profile, which moved embeddings to
+ * cosine 0.93-0.99 from the reference. Like Pillow, libvips reads every CMYK JPEG in Adobe
+ * polarity (stored values inverted), with or without the APP14 "Adobe" segment; the tests hold
+ * both. With a profile, the caller converts through it instead.
+ */
+async function profilelessCmyk(open: () => Sharp, limits: DecodeLimits): Promise<Sharp> {
+  const { data, info } = await open()
+    .autoOrient()
+    .pipelineColourspace('cmyk')
+    .toColourspace('cmyk')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true })
+    .catch((err: Error) => {
+      throw new Error(decodeMessage(err, limits));
+    });
+  if (info.channels !== 4) throw new Error(`CMYK image decoded to ${info.channels} channels`);
+  return sharp(cmykToRgb(data), { raw: { width: info.width, height: info.height, channels: 3 } });
 }
 
 function decodeMessage(err: Error, limits: DecodeLimits): string {
