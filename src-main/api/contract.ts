@@ -3,6 +3,7 @@ import { appMethods } from './schemas/app.js';
 import { catalogMethods } from './schemas/catalog.js';
 import { compareMethods } from './schemas/compare.js';
 import { duplicatesMethods } from './schemas/duplicates.js';
+import { jobsMethods } from './schemas/jobs.js';
 import { imagesMethods } from './schemas/images.js';
 import { mismatchMethods } from './schemas/mismatch.js';
 import { modelsMethods } from './schemas/models.js';
@@ -12,6 +13,7 @@ import { searchMethods } from './schemas/search.js';
 export const contract = {
   ...appMethods,
   ...catalogMethods,
+  ...jobsMethods,
   ...imagesMethods,
   ...duplicatesMethods,
   ...mismatchMethods,

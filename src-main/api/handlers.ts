@@ -4,6 +4,7 @@ import {
   catalogImport,
   catalogListings,
   catalogLoadDemo,
+  catalogRepair,
   catalogStats,
   catalogThumbnail,
 } from '../features/catalog.js';
@@ -15,6 +16,7 @@ import {
   duplicatesFind,
 } from '../features/duplicates/handlers.js';
 import { catalogFacets, catalogImages } from '../features/images.js';
+import { jobsCancel, jobsGet, jobsList, jobsResume, jobsStart, jobsWatch } from '../jobs/handlers.js';
 import { compareCatalogHandler, compareLabelsHandler, compareQueryHandler } from '../features/compare/handlers.js';
 import { mismatchDecide, mismatchExport, mismatchList, mismatchUndo } from '../features/mismatch/handlers.js';
 import { modelsEmbed, modelsInstall, modelsList, modelsRemove } from '../features/models.js';
@@ -36,6 +38,13 @@ export const handlers: Handlers = {
   'catalog.listings': catalogListings,
   'catalog.thumbnail': catalogThumbnail,
   'catalog.image': catalogImage,
+  'catalog.repair': catalogRepair,
+  'jobs.start': jobsStart,
+  'jobs.list': jobsList,
+  'jobs.get': jobsGet,
+  'jobs.watch': jobsWatch,
+  'jobs.cancel': jobsCancel,
+  'jobs.resume': jobsResume,
   'catalog.images': catalogImages,
   'catalog.facets': catalogFacets,
   'duplicates.find': duplicatesFind,

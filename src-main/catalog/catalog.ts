@@ -52,6 +52,11 @@ export interface Media {
   bytes: Uint8Array;
 }
 
+export interface RunError {
+  path: string;
+  error: string;
+}
+
 export interface IngestRun {
   id: number;
   startedAt: number;
@@ -62,6 +67,10 @@ export interface IngestRun {
   indexed: number;
   cached: number;
   failed: number;
+  /** Listings the run wrote. */
+  listings: number;
+  /** Listing rows with a problem plus listing images not found. */
+  problems: number;
   message: string | null;
 }
 
@@ -205,15 +214,9 @@ export class Catalog {
   }
 
   /** Every image sha256 in the catalog, in batches (for features that scan all images). */
-  *iterateImageShas(batchSize = 4096): Generator<string[]> {
+  iterateImageShas(batchSize = 4096): Generator<string[]> {
     const page = this.sql('SELECT sha256 FROM images WHERE sha256 > ? ORDER BY sha256 LIMIT ?').pluck();
-    let after = '';
-    for (;;) {
-      const shas = page.all(after, batchSize) as string[];
-      if (shas.length === 0) return;
-      yield shas;
-      after = shas[shas.length - 1] as string;
-    }
+    return shaPages((after) => page.all(after, batchSize) as string[]);
   }
 
   thumbnail(sha256: string): Media | undefined {
@@ -291,10 +294,14 @@ export class Catalog {
     const insert = this.sql(
       'INSERT OR IGNORE INTO embeddings (sha256, model_id, revision, dim, vector, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
+    const unpend = this.sql('DELETE FROM pending_embeddings WHERE model_id = ? AND revision = ? AND sha256 = ?');
     const now = Date.now();
     try {
       this.db.transaction(() => {
-        for (const r of rows) insert.run(r.sha256, modelId, revision, r.vector.length, encodeVector(r.vector), now);
+        for (const r of rows) {
+          insert.run(r.sha256, modelId, revision, r.vector.length, encodeVector(r.vector), now);
+          unpend.run(modelId, revision, r.sha256);
+        }
       })();
     } catch (err) {
       throw catalogStorageError(this.dbPath, err, 'the new vectors were not saved') ?? err;
@@ -303,11 +310,37 @@ export class Catalog {
 
   /** Drops a model's vectors of every revision but `keepRevision`; other models are untouched. */
   pruneEmbeddings(modelId: string, keepRevision: string): number {
+    this.sql('DELETE FROM pending_embeddings WHERE model_id = ? AND revision <> ?').run(modelId, keepRevision);
     return this.sql('DELETE FROM embeddings WHERE model_id = ? AND revision <> ?').run(modelId, keepRevision).changes;
   }
 
+  // ---- images waiting for a vector ------------------------------------------------------------
+
+  /** Images stored without their vector of this model revision yet (an import stopped in between). */
+  pendingCount(modelId: string, revision: string): number {
+    return this.sql('SELECT count(*) FROM pending_embeddings WHERE model_id = ? AND revision = ?').pluck().get(modelId, revision) as number;
+  }
+
+  /** Pending images per model: how many, and how many of them the model or a missing file refused. */
+  pendingByModel(): Array<{ modelId: string; revision: string; count: number; failed: number }> {
+    return this.sql(
+      `SELECT model_id AS modelId, revision, count(*) AS count, count(error) AS failed FROM pending_embeddings
+       GROUP BY model_id, revision ORDER BY model_id, revision`,
+    ).all() as Array<{ modelId: string; revision: string; count: number; failed: number }>;
+  }
+
+  /** Pending images of one model revision, in sha256 order, in batches (keyset paging). */
+  iteratePending(modelId: string, revision: string, batchSize = 256): Generator<string[]> {
+    const page = this.sql('SELECT sha256 FROM pending_embeddings WHERE model_id = ? AND revision = ? AND sha256 > ? ORDER BY sha256 LIMIT ?').pluck();
+    return shaPages((after) => page.all(modelId, revision, after, batchSize) as string[]);
+  }
+
+  markPendingError(modelId: string, revision: string, sha256: string, error: string): void {
+    this.sql('UPDATE pending_embeddings SET error = ? WHERE model_id = ? AND revision = ? AND sha256 = ?').run(error, modelId, revision, sha256);
+  }
+
   /** Images that have no vector yet for this model revision, in sha256 order. */
-  *iterateUnembedded(modelId: string, revision: string, batchSize = 256): Generator<string[]> {
+  iterateUnembedded(modelId: string, revision: string, batchSize = 256): Generator<string[]> {
     const page = this.db
       .prepare(
         `SELECT i.sha256 FROM images i WHERE i.sha256 > ? AND NOT EXISTS
@@ -315,13 +348,7 @@ export class Catalog {
          ORDER BY i.sha256 LIMIT ?`,
       )
       .pluck();
-    let after = '';
-    for (;;) {
-      const shas = page.all(after, modelId, revision, batchSize) as string[];
-      if (shas.length === 0) return;
-      yield shas;
-      after = shas[shas.length - 1] as string;
-    }
+    return shaPages((after) => page.all(after, modelId, revision, batchSize) as string[]);
   }
 
   embeddingModels(): ModelEmbeddings[] {
@@ -333,20 +360,23 @@ export class Catalog {
   // ---- runs and stats -------------------------------------------------------------------------
 
   /** The most recent ingest runs, newest first, each with up to `errorLimit` of its per-file errors. */
-  recentRuns(limit: number, errorLimit = 1000): Array<IngestRun & { errors: Array<{ path: string; error: string }>; errorCount: number }> {
+  recentRuns(limit: number, errorLimit = 1000): Array<IngestRun & { errors: RunError[]; errorCount: number; problemList: RunError[] }> {
     const runs = this.db
       .prepare(
-        `SELECT id, started_at AS startedAt, finished_at AS finishedAt, status, inputs, files_seen AS filesSeen, indexed, cached, failed, message
+        `SELECT id, started_at AS startedAt, finished_at AS finishedAt, status, inputs, files_seen AS filesSeen, indexed, cached, failed,
+           listings, problems, message
          FROM ingest_runs ORDER BY id DESC LIMIT ?`,
       )
       .all(limit) as Array<Omit<IngestRun, 'inputs'> & { inputs: string }>;
-    const errors = this.sql('SELECT path, error FROM ingest_errors WHERE run_id = ? ORDER BY rowid LIMIT ?');
-    const count = this.sql('SELECT count(*) FROM ingest_errors WHERE run_id = ?').pluck();
+    const errors = this.sql("SELECT path, error FROM ingest_errors WHERE run_id = ? AND kind = 'file' ORDER BY rowid LIMIT ?");
+    const problems = this.sql("SELECT path, error FROM ingest_errors WHERE run_id = ? AND kind <> 'file' ORDER BY rowid LIMIT ?");
+    const count = this.sql("SELECT count(*) FROM ingest_errors WHERE run_id = ? AND kind = 'file'").pluck();
     return runs.map((r) => ({
       ...r,
       inputs: JSON.parse(r.inputs) as unknown,
-      errors: errors.all(r.id, errorLimit) as Array<{ path: string; error: string }>,
+      errors: errors.all(r.id, errorLimit) as RunError[],
       errorCount: count.get(r.id) as number,
+      problemList: problems.all(r.id, errorLimit) as RunError[],
     }));
   }
 
@@ -361,6 +391,17 @@ export class Catalog {
 }
 
 const LISTING_COLUMNS = 'id, sku, title, description, category, price, seller, url';
+
+/** Keyset paging over sha256s: each page is its own short query, so callers may write between pages. */
+function* shaPages(page: (after: string) => string[]): Generator<string[]> {
+  let after = '';
+  for (;;) {
+    const shas = page(after);
+    if (shas.length === 0) return;
+    yield shas;
+    after = shas[shas.length - 1] as string;
+  }
+}
 
 // ---- storage failures ---------------------------------------------------------------------------
 

@@ -26,14 +26,29 @@ export interface RunCounts {
   indexed: number;
   cached: number;
   failed: number;
+  /** Listings written (set once the listing file is done). */
+  listings?: number;
+  /** Listing rows with a problem plus listing image references not found. */
+  problems?: number;
 }
 
+/** A model an image waits for a vector of. */
+export interface ModelKey {
+  id: string;
+  revision: string;
+}
+
+/** What an ingest error is about: a file that failed, a listing row, or a listing's image not found. */
+export type ErrorKind = 'file' | 'row' | 'missing';
+
 type Op =
-  | { kind: 'image'; image: NewImage }
+  | { kind: 'image'; image: NewImage; pending: ModelKey[] }
   | { kind: 'file'; file: SeenFile }
   | { kind: 'forget'; path: string }
+  | { kind: 'pending'; sha256: string; models: ModelKey[] }
   | { kind: 'embedding'; modelId: string; revision: string; sha256: string; vector: Float32Array }
-  | { kind: 'error'; path: string; error: string };
+  | { kind: 'embedFailed'; modelId: string; revision: string; sha256: string; error: string }
+  | { kind: 'error'; path: string; error: string; errorKind: ErrorKind };
 
 /**
  * Buffers an import's writes and commits them in one transaction per batch (every `maxOps`
@@ -67,13 +82,30 @@ export class IngestWriter {
       ),
       forget: db.prepare('DELETE FROM image_files WHERE path = ?'),
       embedding: db.prepare('INSERT OR IGNORE INTO embeddings (sha256, model_id, revision, dim, vector, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
-      error: db.prepare('INSERT INTO ingest_errors (run_id, path, error, at) VALUES (?, ?, ?, ?)'),
+      pending: db.prepare('INSERT INTO pending_embeddings (sha256, model_id, revision, queued_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      unpend: db.prepare('DELETE FROM pending_embeddings WHERE model_id = ? AND revision = ? AND sha256 = ?'),
+      embedFailed: db.prepare('UPDATE pending_embeddings SET error = ? WHERE model_id = ? AND revision = ? AND sha256 = ?'),
+      error: db.prepare('INSERT INTO ingest_errors (run_id, path, error, at, kind) VALUES (?, ?, ?, ?, ?)'),
       runCounts: db.prepare('UPDATE ingest_runs SET files_seen = ?, indexed = ?, cached = ?, failed = ? WHERE id = ?'),
     };
   }
 
-  addImage(image: NewImage, file: SeenFile): void {
-    this.push({ kind: 'image', image }, { kind: 'file', file });
+  /**
+   * New content, its first path, and the models it is about to be embedded with: the image row and
+   * its pending marks commit together, so a kill never leaves an image that nothing will embed.
+   */
+  addImage(image: NewImage, file: SeenFile, pending: ModelKey[] = []): void {
+    this.push({ kind: 'image', image, pending }, { kind: 'file', file });
+  }
+
+  /** Known content about to be embedded with these models (listed as pending until its vectors commit). */
+  addPending(sha256: string, models: ModelKey[]): void {
+    if (models.length > 0) this.push({ kind: 'pending', sha256, models });
+  }
+
+  /** The model could not embed this image: it stays pending, with the reason. */
+  addEmbedFailure(modelId: string, revision: string, sha256: string, error: string): void {
+    this.push({ kind: 'embedFailed', modelId, revision, sha256, error });
   }
 
   /** Known content under a (possibly new) path: a rename or copy re-uses the image and its vectors. */
@@ -86,9 +118,9 @@ export class IngestWriter {
   }
 
   /** Records a per-file error; the path no longer maps to content it may have held before. */
-  addError(filePath: string, error: string, { forgetFile = false } = {}): void {
+  addError(filePath: string, error: string, { forgetFile = false, kind = 'file' as ErrorKind } = {}): void {
     if (forgetFile) this.push({ kind: 'forget', path: filePath });
-    this.push({ kind: 'error', path: filePath, error });
+    this.push({ kind: 'error', path: filePath, error, errorKind: kind });
   }
 
   private push(...ops: Op[]): void {
@@ -134,6 +166,13 @@ export class IngestWriter {
           case 'image':
             s.image.run(op.image.sha256, op.image.byteSize, op.image.width, op.image.height, op.image.format, now);
             s.thumbnail.run(op.image.sha256, op.image.thumbnailMime, op.image.thumbnail);
+            for (const m of op.pending) s.pending.run(op.image.sha256, m.id, m.revision, now);
+            break;
+          case 'pending':
+            for (const m of op.models) s.pending.run(op.sha256, m.id, m.revision, now);
+            break;
+          case 'embedFailed':
+            s.embedFailed.run(op.error, op.modelId, op.revision, op.sha256);
             break;
           case 'file':
             s.file.run(op.file.path, path.basename(op.file.path), op.file.sha256, op.file.byteSize, op.file.mtimeMs, now);
@@ -143,9 +182,10 @@ export class IngestWriter {
             break;
           case 'embedding':
             s.embedding.run(op.sha256, op.modelId, op.revision, op.vector.length, encodeVector(op.vector), now);
+            s.unpend.run(op.modelId, op.revision, op.sha256);
             break;
           case 'error':
-            s.error.run(this.runId, op.path, op.error, now);
+            s.error.run(this.runId, op.path, op.error, now, op.errorKind);
             break;
         }
       }
@@ -179,11 +219,12 @@ export function startRun(catalog: Catalog, inputs: unknown): number {
 
 export function finishRun(catalog: Catalog, runId: number, status: 'completed' | 'cancelled' | 'failed', counts: RunCounts, message?: string): void {
   catalog.db
-    .prepare('UPDATE ingest_runs SET status = ?, finished_at = ?, files_seen = ?, indexed = ?, cached = ?, failed = ?, message = ? WHERE id = ?')
-    .run(status, Date.now(), counts.filesSeen, counts.indexed, counts.cached, counts.failed, message ?? null, runId);
+    .prepare('UPDATE ingest_runs SET status = ?, finished_at = ?, files_seen = ?, indexed = ?, cached = ?, failed = ?, listings = ?, problems = ?, message = ? WHERE id = ?')
+    .run(status, Date.now(), counts.filesSeen, counts.indexed, counts.cached, counts.failed, counts.listings ?? 0, counts.problems ?? 0, message ?? null, runId);
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process still exists (a run or job it left 'running' is then not interrupted). */
+export function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

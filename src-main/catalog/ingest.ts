@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Progress } from '../api/schemas/common.js';
 import type { Embedder } from '../engine/types.js';
 import { type Catalog, catalogStorageError, storageProblem } from './catalog.js';
 import { DEFAULT_MAX_PIXELS, ImageRejected, THUMBNAIL_MIME, decodeImage } from './decode.js';
 import { type FoundFile, errnoMessage, sniffImageFormat, walkImageFiles } from './image-files.js';
-import { IngestWriter, type RunCounts, finishRun, startRun, writeListings } from './ingest-writer.js';
+import { IngestWriter, type ModelKey, type RunCounts, finishRun, startRun, writeListings } from './ingest-writer.js';
 import { type ListingRow, type RowProblem, readListingFile } from './listing-files.js';
 import { RateMeter } from './rate.js';
 
@@ -54,7 +55,13 @@ export interface IngestSummary {
   missingCount: number;
   /** Listing rows skipped or imported with a field dropped. */
   rowProblems: RowProblem[];
+  /** Listing rows with a problem plus listing image references not found: what the report counts as problems. */
+  problemCount: number;
   listings: number;
+  /** Images stored earlier without their vectors (a cancelled or killed import) that this run embedded. */
+  repaired: number;
+  /** Images still waiting for a vector of a requested model after this run (the model failed on them, or their file is gone). */
+  pending: number;
   filesSeen: number;
   /** New vectors per model id. */
   embedded: Record<string, number>;
@@ -64,6 +71,13 @@ export interface IngestSummary {
 /** The whole import cannot start (a path does not exist, the listing file is unusable). */
 export class IngestInputError extends Error {
   override name = 'IngestInputError';
+}
+
+/** `~` and `~/x` are the user's home, as in a shell (paths typed into the app are not shell-expanded). */
+export function expandHome(p: string): string {
+  if (p === '~') return os.homedir();
+  if (p.startsWith('~/') || p.startsWith('~\\')) return path.join(os.homedir(), p.slice(2));
+  return p;
 }
 
 const REPORT_LIMIT = 1000;
@@ -77,6 +91,8 @@ interface EmbedJob {
   path: string;
   bytes: Buffer;
   embedders: Embedder[];
+  /** An image stored by an earlier run without its vector, read back from the catalog. */
+  repair?: boolean;
 }
 
 /**
@@ -94,26 +110,33 @@ export async function ingest(catalog: Catalog, options: IngestOptions): Promise<
   const embedBatchSize = options.embedBatchSize ?? 16;
   const report = options.progress ?? (() => {});
 
-  const roots = options.paths.map((p) => path.resolve(p));
-  for (const root of roots) {
-    if (!(await exists(root))) throw new IngestInputError(`not found: ${root}`);
-  }
+  const roots = options.paths.map((p) => path.resolve(expandHome(p)));
+  const listingFile = options.listings ? path.resolve(expandHome(options.listings)) : undefined;
+  const inputs = { paths: roots, listings: listingFile ?? null, models: embedders.map((e) => `${e.id}@${e.revision}`) };
   let listingRows: ListingRow[] = [];
   let rowProblems: RowProblem[] = [];
-  const listingFile = options.listings ? path.resolve(options.listings) : undefined;
-  if (listingFile) {
-    try {
-      ({ rows: listingRows, problems: rowProblems } = await readListingFile(listingFile));
-    } catch (err) {
-      throw new IngestInputError((err as Error).message);
+  try {
+    for (const root of roots) {
+      if (!(await exists(root))) throw new IngestInputError(`not found: ${root}`);
     }
+    if (listingFile) {
+      try {
+        ({ rows: listingRows, problems: rowProblems } = await readListingFile(listingFile));
+      } catch (err) {
+        throw new IngestInputError((err as Error).message);
+      }
+    }
+  } catch (err) {
+    // A run that cannot start is still a run the history shows, with why.
+    if (err instanceof IngestInputError) recordRefusedRun(catalog, inputs, err.message);
+    throw err;
   }
   signal.throwIfAborted();
 
   const counts: RunCounts = { filesSeen: 0, indexed: 0, cached: 0, failed: 0 };
   let runId: number;
   try {
-    runId = startRun(catalog, { paths: roots, listings: listingFile ?? null, models: embedders.map((e) => `${e.id}@${e.revision}`) });
+    runId = startRun(catalog, inputs);
   } catch (err) {
     throw catalogStorageError(catalog.dbPath, err, 'nothing was imported') ?? err;
   }
@@ -184,6 +207,8 @@ export async function ingest(catalog: Catalog, options: IngestOptions): Promise<
     /** Content added by this run, committed or still in the writer's batch. */
     const added = new Set<string>();
     const queuedFor = new Map(embedders.map((e) => [e.id, new Set<string>()]));
+    const modelKeys = embedders.map(modelKey);
+    let repaired = 0;
 
     const processFile = async (file: FoundFile): Promise<void> => {
       const known = catalog.knownFile(file.path);
@@ -221,7 +246,8 @@ export async function ingest(catalog: Catalog, options: IngestOptions): Promise<
           const content = bytes;
           const work = decodeImage(content, maxPixels).then(
             (decoded) => {
-              writer.addImage({ sha256: sha, byteSize: content.length, format: decoded.format, width: decoded.width, height: decoded.height, thumbnail: decoded.thumbnail, thumbnailMime: THUMBNAIL_MIME }, seen);
+              // New content needs every requested model's vector: pending from the moment it is stored.
+              writer.addImage({ sha256: sha, byteSize: content.length, format: decoded.format, width: decoded.width, height: decoded.height, thumbnail: decoded.thumbnail, thumbnailMime: THUMBNAIL_MIME }, seen, modelKeys);
               added.add(sha);
               return undefined;
             },
@@ -242,6 +268,7 @@ export async function ingest(catalog: Catalog, options: IngestOptions): Promise<
         queued.add(sha);
         return true;
       });
+      if (!isNew) writer.addPending(sha, needs.map(modelKey));
       if (needs.length > 0) {
         if (!bytes) {
           try {
@@ -259,8 +286,10 @@ export async function ingest(catalog: Catalog, options: IngestOptions): Promise<
     const embedding = runEmbedder(queue, embedBatchSize, signal, (e, job, vector) => {
       writer.addEmbedding(e.id, e.revision, job.sha256, vector);
       embedded[e.id] = (embedded[e.id] ?? 0) + 1;
-    }, (job, error) => {
-      counts.indexed--;
+      if (job.repair) repaired++;
+    }, (e, job, error) => {
+      if (!job.repair) counts.indexed--;
+      writer.addEmbedFailure(e.id, e.revision, job.sha256, error);
       fail(job.path, error);
     });
     // Readers blocked on a full queue must not wait forever for an embedder that has stopped.
@@ -277,15 +306,17 @@ export async function ingest(catalog: Catalog, options: IngestOptions): Promise<
       }
     };
     const reading = Promise.all(Array.from({ length: FILE_CONCURRENCY }, worker));
+    // Then images stored earlier without their vectors (a cancelled or killed run) join the queue.
+    const feeding = reading.then(() => queuePending(catalog, embedders, queuedFor, queue, signal, report));
     try {
-      await reading;
+      await feeding;
       queue.close();
     } catch (err) {
       queue.fail(err);
     }
     // Both stages settle before the run is closed, so nothing writes after finishRun.
-    await Promise.allSettled([reading, embedding]);
-    await reading;
+    await Promise.allSettled([feeding, embedding]);
+    await feeding;
     await embedding;
     progress(true);
     writer.flush();
@@ -310,7 +341,10 @@ export async function ingest(catalog: Catalog, options: IngestOptions): Promise<
       });
       signal.throwIfAborted();
       writeListings(catalog, resolved, listingFile);
-      for (const p of rowProblems) writer.addError(p.where, p.error);
+      for (const p of rowProblems) writer.addError(p.where, p.skipped ? `${p.error} (row skipped)` : p.error, { kind: 'row' });
+      for (const m of missing) writer.addError(m.where, `listing ${m.listing}: image "${m.image}" ${m.reason}`, { kind: 'missing' });
+      counts.listings = listingRows.length;
+      counts.problems = rowProblems.length + missingCount;
       writer.flush();
       report({ phase: 'listings', done: listingRows.length, total: listingRows.length });
     }
@@ -325,7 +359,10 @@ export async function ingest(catalog: Catalog, options: IngestOptions): Promise<
       missing,
       missingCount,
       rowProblems,
+      problemCount: rowProblems.length + missingCount,
       listings: listingRows.length,
+      repaired,
+      pending: embedders.reduce((n, e) => n + catalog.pendingCount(e.id, e.revision), 0),
       filesSeen: counts.filesSeen,
       embedded,
       seconds: Math.round((performance.now() - started) / 10) / 100,
@@ -354,6 +391,56 @@ export async function ingest(catalog: Catalog, options: IngestOptions): Promise<
   }
 }
 
+function modelKey(e: Embedder): ModelKey {
+  return { id: e.id, revision: e.revision };
+}
+
+/** Records an import that could not start (a path not found, not a listing file) as a failed run. */
+function recordRefusedRun(catalog: Catalog, inputs: unknown, message: string): void {
+  try {
+    const runId = startRun(catalog, inputs);
+    finishRun(catalog, runId, 'failed', { filesSeen: 0, indexed: 0, cached: 0, failed: 0 }, message);
+  } catch {
+    // The history is a courtesy here; the caller reports the refusal itself.
+  }
+}
+
+/**
+ * Queues images stored without their vector for a requested model (an earlier run cancelled or
+ * killed between storing them and embedding them), read back from where they were seen and
+ * checked by hash. One whose file is gone stays pending with the reason.
+ */
+async function queuePending(
+  catalog: Catalog,
+  embedders: Embedder[],
+  queuedFor: Map<string, Set<string>>,
+  queue: EmbedQueue,
+  signal: AbortSignal,
+  report: (p: Progress) => void,
+): Promise<void> {
+  for (const e of embedders) {
+    const queued = queuedFor.get(e.id) as Set<string>;
+    const total = catalog.pendingCount(e.id, e.revision);
+    let done = 0;
+    for (const batch of catalog.iteratePending(e.id, e.revision)) {
+      for (const sha of batch) {
+        signal.throwIfAborted();
+        done++;
+        if (queued.has(sha)) continue;
+        queued.add(sha);
+        const original = await catalog.readOriginal(sha);
+        if (!original) {
+          catalog.markPendingError(e.id, e.revision, sha, 'its file is no longer on disk (moved, changed or deleted); re-import its folder');
+          continue;
+        }
+        const bytes = Buffer.from(original.bytes.buffer, original.bytes.byteOffset, original.bytes.byteLength);
+        await queue.put({ sha256: sha, path: catalog.imagePaths(sha)[0] ?? sha, bytes, embedders: [e], repair: true }, signal);
+        report({ phase: 'repairing', done, total });
+      }
+    }
+  }
+}
+
 /** What a stopped import leaves in the catalog, read back after the failed batch rolled back. */
 function keptSummary(catalog: Catalog): string {
   try {
@@ -369,11 +456,13 @@ async function runEmbedder(
   batchSize: number,
   signal: AbortSignal,
   onVector: (e: Embedder, job: EmbedJob, vector: Float32Array) => void,
-  onError: (job: EmbedJob, error: string) => void,
+  onError: (e: Embedder, job: EmbedJob, error: string) => void,
 ): Promise<void> {
   for (;;) {
     const batch = await queue.take(batchSize);
     if (batch.length === 0) return;
+    // A cancel stops the embedding between batches too (reading may be long done).
+    signal.throwIfAborted();
     const models = new Set(batch.flatMap((j) => j.embedders));
     const failed = new Set<EmbedJob>();
     for (const e of models) {
@@ -382,7 +471,7 @@ async function runEmbedder(
         if (vector) onVector(e, job, vector);
         else {
           failed.add(job);
-          onError(job, `${e.id} could not embed it: ${error}`);
+          onError(e, job, `${e.id} could not embed it: ${error}`);
         }
       }
     }

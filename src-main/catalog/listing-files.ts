@@ -82,6 +82,7 @@ export async function readListingFile(file: string): Promise<ListingFile> {
     await readCsv(file, name, records, problems);
   }
 
+  notAListingFile(name, records);
   const rows: ListingRow[] = [];
   const firstSeen = new Map<string, string>();
   for (const { where, record } of records) {
@@ -96,6 +97,20 @@ export async function readListingFile(file: string): Promise<ListingFile> {
     rows.push(result);
   }
   return { rows, problems };
+}
+
+/**
+ * A file that holds no listing at all, or whose records none names an id or sku (a text file, a
+ * photo, a spreadsheet of something else), is refused as a whole: importing it would report
+ * "0 listings" as if that were a success.
+ */
+function notAListingFile(name: string, records: Array<{ record: unknown }>): void {
+  const help = 'a listings file is a CSV (or JSON, JSONL) whose columns include id or sku, and usually title, price, seller, image';
+  if (records.length === 0) throw new ListingFileError(`${name} holds no listings (${help})`);
+  const keys = (r: unknown) => (r && typeof r === 'object' && !Array.isArray(r) ? Object.keys(r).map((k) => k.trim().toLowerCase()) : []);
+  if (records.some(({ record }) => keys(record).some((k) => k === 'id' || k === 'sku'))) return;
+  const seen = [...new Set(records.slice(0, 20).flatMap(({ record }) => keys(record)))].slice(0, 6).map((k) => `"${k.slice(0, 40)}"`);
+  throw new ListingFileError(`${name} is not a listings file: no id or sku column${seen.length ? ` (it has ${seen.join(', ')})` : ''}; ${help}`);
 }
 
 async function readCsv(file: string, name: string, out: Array<{ where: string; record: unknown }>, problems: RowProblem[]) {
@@ -162,11 +177,13 @@ function toListingRow(where: string, record: unknown, problems: RowProblem[]): L
   const rawPrice = fields.get('price');
   const price = parsePrice(rawPrice);
   if (price === undefined) problems.push({ where, error: `price "${String(rawPrice)}" is not a number; imported without a price`, skipped: false });
+  const title = text('title');
+  if (title === null) problems.push({ where, error: `listing "${id}" has no title; imported with an empty title`, skipped: false });
   return {
     where,
     id,
     sku,
-    title: text('title') ?? '',
+    title: title ?? '',
     description: text('description') ?? '',
     category: text('category'),
     price: price ?? null,

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { duplicatesAlignMigration, duplicatesMigration } from '../features/duplicates/schema.js';
 import { mismatchMigration } from '../features/mismatch/schema.js';
+import { jobsMigration } from '../jobs/schema.js';
 
 /**
  * One schema change. Migrations run once each, in array order, inside a transaction, and are
@@ -98,12 +99,40 @@ CREATE TABLE ingest_errors (
 CREATE INDEX ingest_errors_run ON ingest_errors(run_id);
 `;
 
+/**
+ * Images waiting for a vector (an import cancelled or killed between storing an image and its
+ * vector), and import reports that count problems apart from failed files. Catalogs imported
+ * before this have their images without a vector of an embedded model listed as pending.
+ */
+const pendingAndReportsSchema = /* sql */ `
+CREATE TABLE pending_embeddings (
+  sha256    TEXT NOT NULL REFERENCES images(sha256) ON DELETE CASCADE,
+  model_id  TEXT NOT NULL,
+  revision  TEXT NOT NULL,
+  queued_at INTEGER NOT NULL,
+  error     TEXT,               -- the model could not embed it (kept pending, retried by the next import)
+  PRIMARY KEY (model_id, revision, sha256)
+);
+INSERT OR IGNORE INTO pending_embeddings (sha256, model_id, revision, queued_at)
+  SELECT i.sha256, m.model_id, m.revision, CAST(strftime('%s', 'now') AS INTEGER) * 1000
+  FROM images i CROSS JOIN (SELECT DISTINCT model_id, revision FROM embeddings) m
+  WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.sha256 = i.sha256 AND e.model_id = m.model_id AND e.revision = m.revision);
+
+ALTER TABLE ingest_runs ADD COLUMN listings INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ingest_runs ADD COLUMN problems INTEGER NOT NULL DEFAULT 0;  -- listing rows with a problem + image references not found
+-- 'file' (a file that failed), 'row' (a listing row with a problem), 'missing' (a listing's image not found)
+ALTER TABLE ingest_errors ADD COLUMN kind TEXT NOT NULL DEFAULT 'file';
+UPDATE ingest_errors SET kind = 'row' WHERE path NOT LIKE '%/%' AND path NOT LIKE '%\\%' AND path GLOB '*:[0-9]*';
+`;
+
 /** Append new migrations at the end; never edit or reorder one that has shipped. */
 export const migrations: Migration[] = [
   { id: '0001-catalog', sql: catalogSchema },
   duplicatesMigration,
   mismatchMigration,
   duplicatesAlignMigration,
+  { id: '0002-pending-and-reports', sql: pendingAndReportsSchema },
+  jobsMigration,
 ];
 
 /** Applies the migrations a database has not seen yet; returns the ids it applied. */

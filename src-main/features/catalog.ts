@@ -5,29 +5,45 @@ import type { CallContext, Handler } from '../api/handler.js';
 import type { ImportSummary } from '../api/schemas/catalog.js';
 import { IngestInputError, type IngestOptions, ingest } from '../catalog/ingest.js';
 import type { Embedder } from '../engine/types.js';
+import { jobs } from '../jobs/handlers.js';
 import { resourcesDir } from '../paths.js';
 import type { Services } from '../services.js';
 
 export const demoCatalogDir = () => path.join(resourcesDir, 'demo-catalog');
 
+// Imports run as jobs of the backend (listed, watched and cancelled by any page): started with
+// jobs.start they return at once; called directly (the CLI, a script) they run as a job the caller waits for.
+
 export const catalogImport: Handler<'catalog.import'> = async (input, ctx) =>
-  runImport(ctx, {
-    paths: input.paths,
-    listings: input.listings,
-    embedders: await embeddersFor(ctx.services, input.models),
-    maxPixels: input.maxMegapixels !== undefined ? Math.round(input.maxMegapixels * 1e6) : undefined,
+  jobs(ctx.services).runInline('catalog.import', input, ctx, async (c) =>
+    runImport(c, {
+      paths: input.paths,
+      listings: input.listings,
+      embedders: await embeddersFor(c.services, input.models),
+      maxPixels: input.maxMegapixels !== undefined ? Math.round(input.maxMegapixels * 1e6) : undefined,
+    }),
+  );
+
+export const catalogLoadDemo: Handler<'catalog.loadDemo'> = async (input, ctx) =>
+  jobs(ctx.services).runInline('catalog.loadDemo', input, ctx, async (c) => {
+    const dir = demoCatalogDir();
+    const listings = path.join(dir, 'listings.csv');
+    if (!fs.existsSync(listings)) throw new ApiError('unavailable', `the demo catalog is not installed (expected ${listings})`);
+    return runImport(c, { paths: [path.join(dir, 'images')], listings, embedders: await embeddersFor(c.services, input.models) });
   });
 
-export const catalogLoadDemo: Handler<'catalog.loadDemo'> = async (input, ctx) => {
-  const dir = demoCatalogDir();
-  const listings = path.join(dir, 'listings.csv');
-  if (!fs.existsSync(listings)) throw new ApiError('unavailable', `the demo catalog is not installed (expected ${listings})`);
-  return runImport(ctx, { paths: [path.join(dir, 'images')], listings, embedders: await embeddersFor(ctx.services, input.models) });
-};
+/** Embeds the pending images (stored without vectors by a stopped import) of the given models, else of every model they wait for. */
+export const catalogRepair: Handler<'catalog.repair'> = async (input, ctx) =>
+  jobs(ctx.services).runInline('catalog.repair', input, ctx, async (c) => {
+    const waiting = [...new Set(c.services.catalog.pendingByModel().map((p) => p.modelId))];
+    const models = input.models ?? waiting;
+    return runImport(c, { paths: [], embedders: models.length ? await embeddersFor(c.services, models) : [] });
+  });
 
 export const catalogStats: Handler<'catalog.stats'> = async (_input, { services }) => {
   const catalog = services.catalog;
   const tables = catalog.tableCounts();
+  const pending = catalog.pendingByModel();
   const dbBytes = ['', '-wal'].reduce((sum, suffix) => sum + (fs.statSync(catalog.dbPath + suffix, { throwIfNoEntry: false })?.size ?? 0), 0);
   return {
     dbPath: catalog.dbPath,
@@ -36,6 +52,8 @@ export const catalogStats: Handler<'catalog.stats'> = async (_input, { services 
     images: tables.images ?? 0,
     tables,
     models: catalog.embeddingModels(),
+    pending,
+    pendingImages: pending.reduce((n, p) => n + p.count, 0),
   };
 };
 

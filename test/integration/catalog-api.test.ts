@@ -62,7 +62,11 @@ describe.skipIf(!hasDemo)('catalog API with the real demo model', () => {
     expect(page.listings.map((l) => l.id)).toEqual(['B', 'C']);
 
     const errors = await call('catalog.errors', {});
-    expect(errors.runs[0]!.errors.map((e) => e.path)).toEqual([path.join(photos, 'broken.jpg'), 'listings.csv:6']);
+    // Failed files and listing problems are counted apart: the history says what the summary says.
+    expect(errors.runs[0]!.errors.map((e) => e.path)).toEqual([path.join(photos, 'broken.jpg')]);
+    expect(errors.runs[0]!).toMatchObject({ failed: 1, errorCount: 1, listings: 4, problems: 3 });
+    expect(errors.runs[0]!.problemList.map((e) => e.path)).toEqual(['listings.csv:6', 'listings.csv:3', 'listings.csv:5']);
+    expect(summary.problemCount).toBe(3);
   });
 
   it('serves thumbnails and originals by sha256 only for catalog images', async () => {

@@ -54,6 +54,15 @@ describe('kill -9 in the middle of an import', () => {
     const files = conn.prepare('SELECT count(*) FROM image_files').pluck().get() as number;
     conn.close();
     console.info(`killed with ${images} images and ${embedded} vectors committed of ${COUNT}`);
+    // `catalog stats` lists every stored image without its vector as pending: none is lost from search silently.
+    const stats = spawn(process.execPath, [path.join(appRoot, 'bin/lookalike.js'), 'catalog', 'stats', '--db', db], { cwd: appRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let statsOut = '';
+    stats.stdout.on('data', (d: Buffer) => (statsOut += d.toString()));
+    await new Promise((resolve) => stats.on('exit', resolve));
+    const before = JSON.parse(statsOut) as { images: number; pendingImages: number; models: Array<{ count: number }> };
+    expect(before.images).toBe(images);
+    expect(before.pendingImages).toBe(images - embedded);
+    expect((before.models[0]?.count ?? 0) + before.pendingImages).toBe(before.images);
     expect(embedded).toBeGreaterThanOrEqual(killedAt);
     expect(images).toBeLessThan(COUNT);
     expect(files).toBe(images);
@@ -74,6 +83,7 @@ describe('kill -9 in the middle of an import', () => {
     expect(after.prepare('SELECT count(*) FROM images').pluck().get()).toBe(COUNT);
     expect(after.prepare('SELECT count(*) FROM embeddings').pluck().get()).toBe(COUNT);
     expect(after.prepare('SELECT count(DISTINCT sha256) FROM embeddings').pluck().get()).toBe(COUNT);
+    expect(after.prepare('SELECT count(*) FROM pending_embeddings').pluck().get()).toBe(0);
     expect(after.prepare('SELECT status FROM ingest_runs ORDER BY id').pluck().all()).toEqual(['interrupted', 'completed']);
     after.close();
   }, 180_000);

@@ -53,7 +53,7 @@ describe('listing files', () => {
     expect(a.rows[0]).toMatchObject({ id: '1', title: 'One', images: ['x.png', 'y.png'], price: 3 });
     const b = await readListingFile(write('e.json', JSON.stringify({ listings: [{ sku: 'k', image: 'z.png' }] })));
     expect(b.rows[0]).toMatchObject({ id: 'k', images: ['z.png'] });
-    const c = await readListingFile(write('f.jsonl', '{"id":"a","image":"a.jpg"}\n\n{broken\n[1,2]\n{"id":"b"}\n'));
+    const c = await readListingFile(write('f.jsonl', '{"id":"a","title":"A","image":"a.jpg"}\n\n{broken\n[1,2]\n{"id":"b","title":"B"}\n'));
     expect(c.rows.map((r) => r.id)).toEqual(['a', 'b']);
     expect(c.problems).toEqual([
       { where: 'f.jsonl:3', error: expect.stringContaining('invalid JSON'), skipped: true },

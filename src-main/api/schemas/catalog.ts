@@ -15,7 +15,13 @@ export const ImportSummary = z.object({
   missing: z.array(z.object({ listing: z.string(), where: z.string(), image: z.string(), reason: z.string() })),
   missingCount: z.number(),
   rowProblems: z.array(z.object({ where: z.string(), error: z.string(), skipped: z.boolean() })),
+  /** Listing rows with a problem (bad price, repeated id, no title, ...) plus listing images not found. */
+  problemCount: z.number(),
   listings: z.number(),
+  /** Images an earlier cancelled or killed import stored without their vectors, embedded by this run. */
+  repaired: z.number(),
+  /** Images still waiting for a vector of the run's models (the model failed on them, or their file is gone). */
+  pending: z.number(),
   filesSeen: z.number(),
   embedded: z.record(z.string(), z.number()),
   seconds: z.number(),
@@ -56,6 +62,11 @@ export const catalogMethods = {
     input: z.object({ models: ModelIds }).strict(),
     output: ImportSummary,
   }),
+  'catalog.repair': method({
+    summary: 'Embed the images an interrupted or cancelled import stored without their vectors (the pending images of catalog.stats).',
+    input: z.object({ models: ModelIds }).strict(),
+    output: ImportSummary,
+  }),
   'catalog.stats': method({
     summary: 'Row counts per table and vectors per model in the catalog.',
     input: z.object({}).strict(),
@@ -66,6 +77,9 @@ export const catalogMethods = {
       images: z.number(),
       tables: z.record(z.string(), z.number()),
       models: z.array(z.object({ modelId: z.string(), revision: z.string(), dim: z.number(), count: z.number() })),
+      /** Images stored without their vector of a model yet (a cancelled or killed import); the next import or a repair embeds them. */
+      pending: z.array(z.object({ modelId: z.string(), revision: z.string(), count: z.number(), failed: z.number() })),
+      pendingImages: z.number(),
     }),
   }),
   'catalog.errors': method({
@@ -83,9 +97,13 @@ export const catalogMethods = {
           indexed: z.number(),
           cached: z.number(),
           failed: z.number(),
+          listings: z.number(),
+          /** Listing rows with a problem plus listing images not found (not failed files). */
+          problems: z.number(),
           message: z.string().nullable(),
           errors: z.array(FileFailure),
           errorCount: z.number(),
+          problemList: z.array(FileFailure),
         }),
       ),
     }),
