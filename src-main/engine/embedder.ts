@@ -24,7 +24,11 @@ export interface EmbedderOptions {
   decode?: Partial<DecodeLimits>;
   scoringCache?: ScoringCache | null;
   log?: (line: string) => void;
+  /** Called when a tower turns out to be unusable (bad file, wrong inputs): the registry lists the pack as broken. */
+  onBroken?: (err: PackError) => void;
 }
+
+export type TowerName = 'vision' | 'text';
 
 /** Runs one session call at a time: ORT already uses all intra-op threads for one run. */
 class RunQueue {
@@ -71,11 +75,22 @@ export function normalizedRows(data: Float32Array, n: number, dim: number): Floa
   return rows;
 }
 
-/** A loaded model pack: vision and text towers on the best working execution provider. */
+const TOWER_IO: Record<TowerName, { output: string; input: string }> = {
+  vision: { output: 'image_embeds', input: 'pixel_values' },
+  text: { output: 'text_embeds', input: 'input_ids' },
+};
+
+/**
+ * A model pack ready to embed. Each tower (ONNX session) is created on first use on the best
+ * working execution provider, then kept: an image search never loads the text tower, a text
+ * search never the vision tower, and `lookalike embed --image` reads only the vision weights.
+ */
 export class OnnxEmbedder implements Embedder {
   readonly id: string;
   readonly family: ModelFamily;
-  readonly provider: string;
+  private readonly towers: Partial<Record<TowerName, Promise<Tower>>> = {};
+  private readonly loaded: Partial<Record<TowerName, Tower>> = {};
+  private closed = false;
 
   private constructor(
     readonly pack: PackInfo,
@@ -86,21 +101,62 @@ export class OnnxEmbedder implements Embedder {
     readonly scoringSource: ScoringSource,
     readonly preprocessor: ImagePreprocessor,
     readonly text: TextEncoder,
-    private readonly vision: Tower,
-    private readonly textTower: Tower,
     readonly batchSize: number,
     readonly textBatchSize: number,
     readonly prefetch: number,
-    private readonly intraOpThreads: number,
+    private readonly settings: SessionSettings,
+    private readonly onBroken?: (err: PackError) => void,
   ) {
     this.id = pack.id;
     this.family = pack.family;
-    this.provider = vision.report.active;
   }
 
-  /** Provider reports of both towers (they can differ when a provider rejects one graph). */
-  get providers(): { vision: ProviderReport; text: ProviderReport } {
-    return { vision: this.vision.report, text: this.textTower.report };
+  /**
+   * The provider running this pack: that of the first tower loaded; before any tower is loaded,
+   * the forced provider if exactly one was forced, else "not loaded".
+   */
+  get provider(): string {
+    const report = this.loaded.vision?.report ?? this.loaded.text?.report;
+    if (report) return report.active;
+    return this.settings.order.length === 1 ? this.settings.order[0]! : 'not loaded';
+  }
+
+  /** Provider reports of the loaded towers (they can differ when a provider rejects one graph); null for a tower not loaded yet. */
+  get providers(): { vision: ProviderReport | null; text: ProviderReport | null } {
+    return { vision: this.loaded.vision?.report ?? null, text: this.loaded.text?.report ?? null };
+  }
+
+  /** Towers whose sessions exist in this process. */
+  get loadedTowers(): TowerName[] {
+    return (['vision', 'text'] as const).filter((t) => this.loaded[t]);
+  }
+
+  /** Creates the named towers' sessions now (both when none is named) instead of on first use. */
+  async ready(...names: TowerName[]): Promise<void> {
+    await Promise.all((names.length ? names : (['vision', 'text'] as const)).map((t) => this.tower(t)));
+  }
+
+  private tower(name: TowerName): Promise<Tower> {
+    let loading = this.towers[name];
+    if (!loading) {
+      if (this.closed) return Promise.reject(new Error(`model pack "${this.id}" is closed`));
+      const file = towerFile(name, this.variant);
+      loading = OnnxEmbedder.openTower(this.pack, file, TOWER_IO[name].output, TOWER_IO[name].input, this.settings, this.dim).then(async (t) => {
+        if (this.closed) {
+          await t.session.release();
+          throw new Error(`model pack "${this.id}" was closed while ${file} loaded`);
+        }
+        this.loaded[name] = t;
+        return t;
+      });
+      this.towers[name] = loading;
+      loading.catch((err: unknown) => {
+        // A bad file stays bad: keep the failure. Anything else (a provider) may pass: try again next call.
+        if (err instanceof PackError) this.onBroken?.(err);
+        else delete this.towers[name];
+      });
+    }
+    return loading;
   }
 
   static async load(pack: PackInfo, options: EmbedderOptions = {}): Promise<OnnxEmbedder> {
@@ -115,32 +171,25 @@ export class OnnxEmbedder implements Embedder {
     }
     const text = await TextEncoder.fromPack(pack.dir, pack.family, pack.config);
     const revision = await packRevision(pack, variant);
-    const vision = await OnnxEmbedder.tower(pack, towerFile('vision', variant), 'image_embeds', 'pixel_values', settings);
-    const textTower = await OnnxEmbedder.tower(pack, towerFile('text', variant), 'text_embeds', 'input_ids', settings).catch(async (err) => {
-      await vision.session.release();
-      throw err;
-    });
-    const dim = outputDim(vision.session, vision.output) ?? pack.dim;
     const { scoring, source } = await resolveScoring(pack, revision, text, spec, options.scoringCache ?? null, log);
     return new OnnxEmbedder(
       pack,
       variant,
       revision,
-      dim,
+      pack.dim,
       scoring,
       source,
       new ImagePreprocessor(spec, { ...DEFAULT_DECODE_LIMITS, ...options.decode }),
       text,
-      vision,
-      textTower,
       Math.max(1, options.batchSize ?? 8),
       Math.max(1, options.textBatchSize ?? 32),
       Math.max(1, options.prefetch ?? 1),
-      settings.intraOpThreads,
+      settings,
+      options.onBroken,
     );
   }
 
-  private static async tower(pack: PackInfo, file: string, preferredOutput: string, mainInput: string, settings: SessionSettings): Promise<Tower> {
+  private static async openTower(pack: PackInfo, file: string, preferredOutput: string, mainInput: string, settings: SessionSettings, dim: number): Promise<Tower> {
     let created;
     try {
       created = await createSession(path.join(pack.dir, file), settings);
@@ -154,17 +203,26 @@ export class OnnxEmbedder implements Embedder {
       await session.release();
       throw new PackError(file, `${file} takes inputs [${session.inputNames.join(', ')}]; expected ${mainInput}${unknown.length ? ` (cannot provide ${unknown.join(', ')})` : ''}`);
     }
-    return { session, output: pickOutput(session, preferredOutput, file), report, queue: new RunQueue() };
+    let output: string;
+    try {
+      output = pickOutput(session, preferredOutput, file);
+      const outDim = outputDim(session, output);
+      if (outDim !== undefined && outDim !== dim) throw new PackError(file, `${file} outputs vectors of ${outDim} values; config.json says ${dim}`);
+    } catch (err) {
+      await session.release();
+      throw err;
+    }
+    return { session, output, report, queue: new RunQueue() };
   }
 
   get threads(): number {
-    return this.intraOpThreads;
+    return this.settings.intraOpThreads;
   }
 
   /** Model only: a ready [n,3,H,W] tensor to normalised vectors (the bench's model-only figure uses this). */
   async embedPixels(pixels: Float32Array, n: number, signal?: AbortSignal): Promise<Float32Array[]> {
     const { height, width } = this.preprocessor.spec;
-    const { session, output, queue } = this.vision;
+    const { session, output, queue } = await this.tower('vision');
     const result = await queue.run(() => session.run({ pixel_values: new ort.Tensor('float32', pixels, [n, 3, height, width]) }, [output]), signal);
     return normalizedRows(result[output]!.data as Float32Array, n, this.dim);
   }
@@ -177,6 +235,8 @@ export class OnnxEmbedder implements Embedder {
     const { signal } = options;
     const batchSize = Math.max(1, options.batchSize ?? this.batchSize);
     signal?.throwIfAborted();
+    // On first use the session is created while the first batch decodes.
+    this.tower('vision').catch(() => undefined);
     const starts: number[] = [];
     for (let i = 0; i < images.length; i += batchSize) starts.push(i);
     const prepare = (k: number) => {
@@ -205,7 +265,8 @@ export class OnnxEmbedder implements Embedder {
   async embedTexts(texts: string[], options: { signal?: AbortSignal } = {}): Promise<Float32Array[]> {
     const { signal } = options;
     const out: Float32Array[] = [];
-    const { session, output, queue } = this.textTower;
+    signal?.throwIfAborted();
+    const { session, output, queue } = await this.tower('text');
     for (let start = 0; start < texts.length; start += this.textBatchSize) {
       signal?.throwIfAborted();
       const tokens = this.text.encode(texts.slice(start, start + this.textBatchSize));
@@ -218,6 +279,8 @@ export class OnnxEmbedder implements Embedder {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.vision.session.release(), this.textTower.session.release()]);
+    this.closed = true;
+    const pending = Object.values(this.towers);
+    await Promise.all(pending.map(async (p) => (await p.catch(() => null))?.session.release()));
   }
 }

@@ -73,7 +73,11 @@ export class ModelRegistry {
     const out: Array<{ check: PackCheck; source: PackSource }> = [];
     for (const { dir, source } of this.roots()) {
       const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-      for (const e of entries.filter((x) => x.isDirectory() && !x.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name))) {
+      // A symbolic link to a pack folder counts as a pack (packs kept on another drive).
+      const isFolder = async (x: (typeof entries)[number]) => x.isDirectory() || (x.isSymbolicLink() && (await fs.stat(path.join(dir, x.name)).catch(() => null))?.isDirectory() === true);
+      const folders = [];
+      for (const x of entries) if (!x.name.startsWith('.') && (await isFolder(x))) folders.push(x);
+      for (const e of folders.sort((a, b) => a.name.localeCompare(b.name))) {
         if (seen.has(e.name)) continue;
         seen.add(e.name);
         const check = await inspectPack(path.join(dir, e.name), e.name);
@@ -95,10 +99,28 @@ export class ModelRegistry {
     );
   }
 
+  private defaultFile(): string {
+    return path.join(this.options.installedDir, '.default-model');
+  }
+
+  /** The pack the user set as default (setDefault) while it is usable, else pickDefault's choice. */
+  private async chooseDefault(ok: PackInfo[]): Promise<PackInfo | undefined> {
+    const chosen = (await fs.readFile(this.defaultFile(), 'utf8').catch(() => '')).trim();
+    return ok.find((p) => p.id === chosen) ?? ModelRegistry.pickDefault(ok);
+  }
+
+  /** Makes a usable pack the default for every feature (null: back to the automatic choice). */
+  async setDefault(id: string | null): Promise<void> {
+    if (id !== null) await this.resolve(id);
+    await fs.mkdir(this.options.installedDir, { recursive: true });
+    if (id === null) await fs.rm(this.defaultFile(), { force: true });
+    else await fs.writeFile(this.defaultFile(), `${id}\n`);
+  }
+
   async list(): Promise<{ models: ModelListing[]; defaultModel: string | null }> {
     const scanned = await this.scan();
     const ok = scanned.flatMap((s) => (s.check.ok ? [s.check.pack] : []));
-    const def = ModelRegistry.pickDefault(ok);
+    const def = await this.chooseDefault(ok);
     const requestedVariant = this.options.embedder?.variant ?? process.env.LOOKALIKE_VARIANT;
     const models = scanned.map(({ check, source }): ModelListing => {
       if (!check.ok) {
@@ -114,7 +136,7 @@ export class ModelRegistry {
   async resolve(id?: string): Promise<PackInfo> {
     const scanned = await this.scan();
     if (!id) {
-      const def = ModelRegistry.pickDefault(scanned.flatMap((s) => (s.check.ok ? [s.check.pack] : [])));
+      const def = await this.chooseDefault(scanned.flatMap((s) => (s.check.ok ? [s.check.pack] : [])));
       if (!def) throw new Error('no usable model pack is installed; run "lookalike models install <folder|zip|repo>"');
       return def;
     }
@@ -131,7 +153,12 @@ export class ModelRegistry {
     const key = `${pack.id}\0${provider ?? ''}`;
     let loading = this.embedders.get(key);
     if (!loading) {
-      loading = OnnxEmbedder.load(pack, { ...this.options.embedder, provider, scoringCache: this.scoringCache, log: this.options.log });
+      // Towers load on first use; a bad tower file found then marks the pack broken like a bad file found here.
+      const onBroken = (err: PackError) => {
+        this.loadErrors.set(pack.id, err.message);
+        if (this.embedders.get(key) === loading) this.embedders.delete(key);
+      };
+      loading = OnnxEmbedder.load(pack, { ...this.options.embedder, provider, scoringCache: this.scoringCache, log: this.options.log, onBroken });
       this.embedders.set(key, loading);
       loading.catch((err: unknown) => {
         this.embedders.delete(key);
@@ -150,7 +177,8 @@ export class ModelRegistry {
     for (const [key, loading] of this.embedders) {
       if (key.split('\0')[1] !== (provider ?? '')) continue;
       const e = await loading.catch(() => null);
-      if (e) return e.providers.vision;
+      const report = e && (e.providers.vision ?? e.providers.text);
+      if (report) return report;
     }
     let probe = this.providerProbes.get(provider ?? '');
     if (probe) return probe;

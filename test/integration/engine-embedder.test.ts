@@ -97,9 +97,10 @@ describe.skipIf(!hasDemo)('execution provider fallback', () => {
   it('falls back from webgpu to cpu and says why webgpu was skipped', async (ctx) => {
     const e = await OnnxEmbedder.load(await loadPack(), { provider: 'webgpu,cpu', threads: 1 });
     try {
+      await e.ready('vision');
       if (e.provider === 'webgpu') ctx.skip(); // this machine has a WebGPU adapter: nothing to fall back from
       expect(e.provider).toBe('cpu');
-      const report = e.providers.vision;
+      const report = e.providers.vision!;
       expect(report.forced).toBe(true);
       expect(report.skipped).toEqual([{ provider: 'webgpu', reason: expect.stringMatching(/\S/) }]);
       const [v] = await e.embedTexts(['still works']);
@@ -113,14 +114,85 @@ describe.skipIf(!hasDemo)('execution provider fallback', () => {
     if (process.platform !== 'linux' || findVulkanLoader()) ctx.skip();
     const e = await OnnxEmbedder.load(await loadPack(), { threads: 1 });
     try {
+      await e.ready('vision');
       expect(e.provider).toBe('cpu');
-      expect(e.providers.vision.skipped).toContainEqual({ provider: 'webgpu', reason: NO_VULKAN });
+      expect(e.providers.vision!.skipped).toContainEqual({ provider: 'webgpu', reason: NO_VULKAN });
     } finally {
       await e.close();
     }
   });
 
   it('fails clearly when the one forced provider is unavailable', async () => {
-    await expect(OnnxEmbedder.load(await loadPack(), { provider: 'cuda', threads: 1 })).rejects.toThrow(/no execution provider could run onnx\/vision_model\.onnx|cuda/);
+    await expect(OnnxEmbedder.load(await loadPack(), { provider: 'cuda', threads: 1 }).then((e) => e.ready())).rejects.toThrow(/no execution provider could run onnx\/vision_model\.onnx|cuda/);
+  });
+});
+
+describe.skipIf(!hasDemo)('towers load on first use', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-lazy-'));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const load = async (pack?: PackInfo) => OnnxEmbedder.load(pack ?? (await loadPack()), { provider: 'cpu', threads: 1, scoringCache: new ScoringCache(path.join(tmp, 'scores.json')) });
+
+  it('an image embed creates only the vision session, a text embed only the text session', async () => {
+    const a = await load();
+    const b = await load();
+    try {
+      expect(a.loadedTowers).toEqual([]);
+      await a.embedImages(await images(1));
+      expect(a.loadedTowers).toEqual(['vision']);
+      await b.embedTexts(['red mug']);
+      expect(b.loadedTowers).toEqual(['text']);
+      expect(b.provider).toBe('cpu');
+      expect(b.providers.vision).toBeNull();
+      await b.embedImages(await images(1));
+      expect(b.loadedTowers).toEqual(['vision', 'text']);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('loads a tower once even when first calls arrive together', async () => {
+    const e = await load();
+    try {
+      const [x, y] = await Promise.all([e.embedTexts(['one']), e.embedTexts(['one'])]);
+      expect(Array.from(x[0]!)).toEqual(Array.from(y[0]!));
+      expect(e.loadedTowers).toEqual(['text']);
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('never reads the tower it does not need: text works with a corrupt vision file, and the corrupt one is named on use', async () => {
+    const dir = path.join(tmp, 'half-broken');
+    fs.cpSync(demoDir, dir, { recursive: true });
+    const vision = path.join(dir, 'onnx', 'vision_model.onnx');
+    fs.writeFileSync(vision, fs.readFileSync(vision).subarray(0, 5000));
+    const check = await inspectPack(dir);
+    if (!check.ok) throw new Error(check.error);
+    const broken: string[] = [];
+    const e = await OnnxEmbedder.load(check.pack, { provider: 'cpu', threads: 1, onBroken: (err) => broken.push(err.message), scoringCache: new ScoringCache(path.join(tmp, 'scores.json')) });
+    try {
+      const [v] = await e.embedTexts(['still works']);
+      expect(v).toHaveLength(128);
+      await expect(e.embedImages(await images(1))).rejects.toThrow(/onnx\/vision_model\.onnx/);
+      expect(broken).toEqual([expect.stringMatching(/vision_model\.onnx/)]);
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('refuses a tower whose vectors do not have the dimension config.json gives', async () => {
+    const pack = await loadPack();
+    const e = await load({ ...pack, dim: 64 });
+    try {
+      await expect(e.embedTexts(['x'])).rejects.toThrow(/outputs vectors of 128 values; config\.json says 64/);
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('a closed embedder refuses new work', async () => {
+    const e = await load();
+    await e.close();
+    await expect(e.embedTexts(['x'])).rejects.toThrow(/closed/);
   });
 });

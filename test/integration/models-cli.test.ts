@@ -46,6 +46,20 @@ describe.skipIf(!hasDemo)('lookalike models / embed', () => {
     expect(stderr).toMatch(message);
   });
 
+  it('embed --image reads only the vision tower (works with a corrupt text tower); --text names the corrupt file', async () => {
+    const pack = path.join(home, 'models', 'no-text');
+    fs.cpSync(path.join(appRoot, 'resources', 'models', 'demo-siglip'), pack, { recursive: true });
+    const text = path.join(pack, 'onnx', 'text_model.onnx');
+    fs.writeFileSync(text, fs.readFileSync(text).subarray(0, 5000));
+    const image = await cli(['embed', '--model', 'no-text', '--image', path.join(appRoot, 'resources', 'demo-catalog', 'images', 'l0001.jpg')]);
+    expect(image.code).toBe(0);
+    expect((JSON.parse(image.stdout) as { dim: number }).dim).toBe(128);
+    const txt = await cli(['embed', '--model', 'no-text', '--text', 'x']);
+    expect(txt.code).toBe(1);
+    expect(txt.stderr).toMatch(/onnx\/text_model\.onnx/);
+    fs.rmSync(pack, { recursive: true, force: true });
+  });
+
   it('an unknown model exits 1', async () => {
     const { code, stderr } = await cli(['embed', '--model', 'nope', '--text', 'x']);
     expect(code).toBe(1);

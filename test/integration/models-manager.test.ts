@@ -104,8 +104,19 @@ describe.skipIf(!hasDemo)('model manager', () => {
     fs.cpSync(demo, path.join(installedDir, 'garbled'), { recursive: true });
     const file = path.join(installedDir, 'garbled', 'onnx', 'vision_model.onnx');
     fs.writeFileSync(file, fs.readFileSync(file).subarray(0, 5000)); // truncated download
-    await expect(registry.embedder('garbled')).rejects.toThrow(/onnx\/vision_model\.onnx/);
+    // Towers load on first use: the bad file is found by the first image embed.
+    await expect((await registry.embedder('garbled')).embedImages([fs.readFileSync(path.join(appRoot, 'resources', 'demo-catalog', 'images', 'l0001.jpg'))])).rejects.toThrow(/onnx\/vision_model\.onnx/);
     expect((await registry.list()).models.find((m) => m.id === 'garbled')).toMatchObject({ status: 'broken', error: expect.stringMatching(/vision_model\.onnx/) });
+  });
+
+  it('finds a pack through a symbolic link in the models folder, and removing it removes only the link', async () => {
+    const target = path.join(root, 'elsewhere-pack');
+    fs.cpSync(demo, target, { recursive: true });
+    fs.symlinkSync(target, path.join(installedDir, 'linked'));
+    expect((await registry.list()).models.find((m) => m.id === 'linked')).toMatchObject({ status: 'ok', family: 'siglip' });
+    await registry.remove('linked');
+    expect(fs.existsSync(path.join(target, 'config.json'))).toBe(true);
+    expect((await registry.list()).models.find((m) => m.id === 'linked')).toBeUndefined();
   });
 
   it('prefers a real SigLIP pack over the demo as default', async () => {
