@@ -7,7 +7,7 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve('src-main/app/main.ts'), backend: resolve('src-main/backend/electron-entry.ts') },
+        input: { index: resolve('src-main/app/main.ts'), backend: resolve('src-main/backend/entry.ts') },
         external: ['better-sqlite3', 'sharp', 'onnxruntime-node'],
       },
     },

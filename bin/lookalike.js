@@ -1,7 +1,31 @@
 #!/usr/bin/env node
-// The CLI runs straight from the TypeScript sources through tsx, so `npx lookalike` works
-// right after `npm install` with no build step.
-import { register } from 'tsx/esm/api';
+// The CLI. Runs the JavaScript compiled at install (build/compile-cli.js → dist/cli) while it is
+// newer than every source file; otherwise (sources edited since) straight from the TypeScript
+// sources through tsx, so `npx lookalike` is always the code in src-main.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('../src-main/cli/main.ts');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function compiledIsCurrent() {
+  let built;
+  try {
+    built = fs.statSync(path.join(root, 'dist', 'cli', 'BUILT')).mtimeMs;
+  } catch {
+    return false;
+  }
+  const src = path.join(root, 'src-main');
+  for (const rel of fs.readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+    if (fs.statSync(path.join(src, rel)).mtimeMs > built) return false;
+  }
+  return true;
+}
+
+if (compiledIsCurrent()) {
+  await import('../dist/cli/cli/main.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src-main/cli/main.ts');
+}

@@ -1,4 +1,7 @@
-import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { appRoot } from './paths.js';
 
-const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+// Read from the app's package.json wherever the code runs (sources, out/, app.asar).
+const pkg = JSON.parse(fs.readFileSync(path.join(appRoot, 'package.json'), 'utf8')) as { version: string };
 export const appVersion: string = pkg.version;

@@ -25,3 +25,17 @@ export function serializeError(err: unknown): SerializedError {
 export function reviveError(e: SerializedError): ApiError {
   return new ApiError(e.code, e.message);
 }
+
+/**
+ * What a desktop IPC call returns: the result or the error as data. Errors thrown through Electron's
+ * ipcMain.handle reach the renderer as "Error invoking remote method …" with their code lost.
+ */
+export type CallEnvelope = { ok: true; output: unknown } | { ok: false; error: SerializedError };
+
+export async function toEnvelope(result: Promise<unknown>): Promise<CallEnvelope> {
+  try {
+    return { ok: true, output: await result };
+  } catch (err) {
+    return { ok: false, error: serializeError(err) };
+  }
+}

@@ -1,3 +1,5 @@
+// Runs in the Electron main process: starts the backend (src-main/backend/entry.ts, bundled
+// as out/main/backend.js) as a utilityProcess, so inference and SQLite never block the window.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { utilityProcess } from 'electron';
@@ -6,9 +8,11 @@ import type { FromBackend } from '../backend/protocol.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Starts the backend as an Electron utilityProcess (its own process, so the window never freezes). */
 export function forkUtilityBackend(env: NodeJS.ProcessEnv): BackendProcess {
   const child = utilityProcess.fork(path.join(here, 'backend.js'), [], { env, serviceName: 'Lookalike backend', stdio: 'inherit' });
+  // A fatal error inside the utility process (V8 OOM, a native crash) arrives here before 'exit';
+  // without a listener Electron treats it as unhandled. The exit that follows restarts the backend.
+  child.on('error', (type, location) => console.error(`backend process error: ${type} at ${location}`));
   return {
     get pid() {
       return child.pid;

@@ -2,7 +2,8 @@
 // in the backend utilityProcess; this file only moves messages.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, ipcMain, protocol, session } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, protocol, session } from 'electron';
+import { toEnvelope } from '../api/errors.js';
 import { BackendClient } from '../backend/client.js';
 import { forkUtilityBackend } from './backend.js';
 import { harden } from './security.js';
@@ -14,19 +15,21 @@ protocol.registerSchemesAsPrivileged([{ scheme: 'lookalike-media', privileges: {
 const backend = new BackendClient({ spawn: forkUtilityBackend, dbPath: process.env.LOOKALIKE_DB || undefined });
 const calls = new Map<string, AbortController>();
 
-ipcMain.handle('lookalike:call', async (event, callId: unknown, method: unknown, input: unknown) => {
-  if (typeof callId !== 'string' || typeof method !== 'string') throw new Error('bad IPC call');
+// Results and errors travel as an envelope (api/errors.ts), so the renderer keeps the error's code.
+ipcMain.handle('lookalike:call', (event, callId: unknown, method: unknown, input: unknown) => {
+  if (typeof callId !== 'string' || typeof method !== 'string') return toEnvelope(Promise.reject(new Error('bad IPC call')));
   const abort = new AbortController();
   calls.set(callId, abort);
-  try {
-    return await backend.call(method, input, {
-      signal: abort.signal,
-      retryOnCrash: method === 'catalog.import',
-      onProgress: (p) => event.sender.send('lookalike:progress', callId, p),
-    });
-  } finally {
-    calls.delete(callId);
-  }
+  const sender = event.sender;
+  const result = backend.call(method, input, {
+    signal: abort.signal,
+    retryOnCrash: method === 'catalog.import',
+    // The window may be closed while an import runs: its progress then has nowhere to go.
+    onProgress: (p) => {
+      if (!sender.isDestroyed()) sender.send('lookalike:progress', callId, p);
+    },
+  });
+  return toEnvelope(result).finally(() => calls.delete(callId));
 });
 ipcMain.on('lookalike:cancel', (_e, callId: unknown) => {
   if (typeof callId === 'string') calls.get(callId)?.abort();
@@ -70,14 +73,21 @@ async function createWindow(): Promise<void> {
   else await win.loadFile(path.join(here, '../renderer/index.html'));
 }
 
-app.whenReady().then(async () => {
-  harden(session.defaultSession);
-  registerMediaProtocol();
-  await createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) void createWindow();
+app
+  .whenReady()
+  .then(async () => {
+    harden(session.defaultSession);
+    registerMediaProtocol();
+    await createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) void createWindow();
+    });
+  })
+  .catch((err: unknown) => {
+    // A window that failed to load would stay hidden forever: say why and quit.
+    dialog.showErrorBox('Lookalike could not start', err instanceof Error ? (err.stack ?? err.message) : String(err));
+    app.exit(1);
   });
-});
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();

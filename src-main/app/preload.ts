@@ -11,6 +11,7 @@ contextBridge.exposeInMainWorld('lookalike', {
   async call(callId: string, method: string, input: unknown, onProgress?: ProgressListener): Promise<unknown> {
     if (onProgress) listeners.set(callId, onProgress);
     try {
+      // Resolves to a CallEnvelope (src-main/api/errors.ts); the renderer's client unwraps it.
       return await ipcRenderer.invoke('lookalike:call', callId, method, input);
     } finally {
       listeners.delete(callId);

@@ -16,9 +16,9 @@ export interface BackendProcess {
   kill(): void;
 }
 
-/** Forks src-main/backend/node-entry.ts as a Node child process. */
-export function forkNodeBackend(env: NodeJS.ProcessEnv): BackendProcess {
-  const { file, execArgv } = moduleEntry('./backend/node-entry.ts');
+/** Forks the backend entry (src-main/backend/entry.ts unless another build of it is named) as a Node child process. */
+export function forkNodeBackend(env: NodeJS.ProcessEnv, entry = moduleEntry('./backend/entry.ts')): BackendProcess {
+  const { file, execArgv } = entry;
   const child = fork(file, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
   return {
     pid: child.pid,
@@ -135,8 +135,12 @@ export class BackendClient extends EventEmitter {
     this.ready = new Promise<void>((resolve, reject) => {
       child.onMessage((m) => {
         if (m.type === 'ready' || m.type === 'pong') this.lastPong = Date.now();
-        if (m.type === 'ready') resolve();
-        else if (m.type !== 'pong') this.onMessage(m);
+        if (m.type === 'ready') {
+          // The hang clock starts once it has started: loading code and opening the catalog can
+          // take seconds on a loaded machine, and a backend still starting is not hung.
+          this.watch(child);
+          resolve();
+        } else if (m.type !== 'pong') this.onMessage(m);
       });
       child.onExit((code, signal) => {
         this.alive = false;
@@ -144,7 +148,6 @@ export class BackendClient extends EventEmitter {
         this.onExit(child, code, signal);
       });
     });
-    this.watch(child);
     return this.ready;
   }
 
@@ -158,7 +161,7 @@ export class BackendClient extends EventEmitter {
     this.lastPong = Date.now();
     clearInterval(this.heartbeat);
     this.heartbeat = setInterval(() => {
-      if (this.child !== child) return;
+      if (this.child !== child || !this.alive) return;
       if (Date.now() - this.lastPong > timeout) {
         this.emit('hang');
         child.kill();

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { type CallContext, invoke } from '../api/handler.js';
-import { handlers } from '../api/handlers.js';
+import type { CallContext } from '../api/handler.js';
 import { ApiError } from '../api/errors.js';
-import { Services } from '../services.js';
+import type { Services } from '../services.js';
 import { appVersion } from '../version.js';
 import { type Command, type CommandIO, type OptionSpec, UsageError } from './command.js';
 import { commands } from './commands/index.js';
@@ -76,6 +75,9 @@ export async function runCli(argv: string[], streams: CliStreams, signal = new A
       emit: (value) => streams.stdout.write(`${JSON.stringify(value)}\n`),
       write: (text) => streams.stdout.write(text),
       call: async (method, input) => {
+        // Loaded on first call, so `--help`, usage errors and commands that only talk to other
+        // processes start without loading the engine, the catalog and every feature.
+        const [{ invoke }, { handlers }, { Services }] = await Promise.all([import('../api/handler.js'), import('../api/handlers.js'), import('../services.js')]);
         services ??= new Services({ dbPath });
         const ctx: CallContext = { services, signal, progress: (p) => progress.update(p) };
         try {

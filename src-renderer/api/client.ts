@@ -1,9 +1,10 @@
 import type { MethodInput, MethodName, MethodOutput } from '../../src-main/api/contract';
+import type { CallEnvelope } from '../../src-main/api/errors';
 import type { Progress } from '../../src-main/api/schemas/common';
 
 /** Shape of the preload bridge in the desktop app (src-main/app/preload.ts). */
 export interface DesktopBridge {
-  call(callId: string, method: string, input: unknown, onProgress?: (p: Progress) => void): Promise<unknown>;
+  call(callId: string, method: string, input: unknown, onProgress?: (p: Progress) => void): Promise<CallEnvelope>;
   cancel(callId: string): void;
   mediaUrl(kind: 'thumb' | 'image', sha256: string): string;
   /** Real path of a dropped file or folder (Electron webUtils.getPathForFile); '' when it has none. */
@@ -36,7 +37,9 @@ export async function call<M extends MethodName>(method: M, input: MethodInput<M
   if (bridge) {
     const callId = crypto.randomUUID();
     options.signal?.addEventListener('abort', () => bridge.cancel(callId), { once: true });
-    return (await bridge.call(callId, method, input, options.onProgress)) as MethodOutput<M>;
+    const envelope = await bridge.call(callId, method, input, options.onProgress);
+    if (!envelope.ok) throw new ApiCallError(envelope.error.code, envelope.error.message);
+    return envelope.output as MethodOutput<M>;
   }
   const res = await fetch(`/api/${method}`, {
     method: 'POST',
@@ -47,7 +50,8 @@ export async function call<M extends MethodName>(method: M, input: MethodInput<M
   });
   if (!res.ok || !res.body) {
     const body = (await res.json().catch(() => undefined)) as { error?: { code: string; message: string } } | undefined;
-    throw new ApiCallError(body?.error?.code ?? 'failed', body?.error?.message ?? `HTTP ${res.status}`);
+    // 401: this page has no valid key (browser restarted, server restarted): the UI asks for the link.
+    throw new ApiCallError(res.status === 401 ? 'unauthorized' : (body?.error?.code ?? 'failed'), body?.error?.message ?? `HTTP ${res.status}`);
   }
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';

@@ -1,7 +1,5 @@
 import path from 'node:path';
-import { BackendClient } from '../../backend/client.js';
 import { appRoot } from '../../paths.js';
-import { startServer } from '../../server/http.js';
 import { type Command, numberOption } from '../command.js';
 
 export const DEFAULT_PORT = 7411;
@@ -13,6 +11,7 @@ export const serveCommand: Command = {
   options: { port: { type: 'string', short: 'p' } },
   async run(values, _positionals, io) {
     const port = numberOption(values, 'port', { min: 0, max: 65535, integer: true }) ?? DEFAULT_PORT;
+    const [{ BackendClient }, { startServer }] = await Promise.all([import('../../backend/client.js'), import('../../server/http.js')]);
     const backend = new BackendClient({ dbPath: io.dbPath });
     backend.on('crash', ({ code, signal }) => io.log(`backend stopped (${signal ?? `exit ${code}`}); restarted`));
     const server = await startServer({
