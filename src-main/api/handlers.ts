@@ -14,6 +14,9 @@ import {
   duplicatesDistribution,
   duplicatesExport,
   duplicatesFind,
+  duplicatesListings,
+  duplicatesAgainst,
+  duplicatesSources,
 } from '../features/duplicates/handlers.js';
 import { catalogFacets, catalogImages } from '../features/images.js';
 import { jobsCancel, jobsGet, jobsList, jobsResume, jobsStart, jobsWatch } from '../jobs/handlers.js';
@@ -52,6 +55,9 @@ export const handlers: Handlers = {
   'duplicates.decisions': duplicatesDecisions,
   'duplicates.export': duplicatesExport,
   'duplicates.distribution': duplicatesDistribution,
+  'duplicates.listings': duplicatesListings,
+  'duplicates.against': duplicatesAgainst,
+  'duplicates.sources': duplicatesSources,
   'mismatch.list': mismatchList,
   'mismatch.decide': mismatchDecide,
   'mismatch.undo': mismatchUndo,

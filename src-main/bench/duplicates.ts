@@ -86,7 +86,7 @@ export function syntheticCatalog(n: number, dim = 512, seed = 1) {
         const region = Math.floor(rand() * CROP_HASH_COUNT);
         const scale = 0.8 + rand() * 0.15;
         hashes.push({ ...randomHashes(), phash: flip(h.cropHashes.slice(region * 16, region * 16 + 16), 3), thumb: windowOf(h.thumb, scale, rand() * (1 - scale), rand() * (1 - scale)) });
-      } else hashes.push({ ...randomHashes(), phash: flip(h.phash, 3), phashTrim: flip(h.phashTrim, 3) });
+      } else hashes.push({ ...randomHashes(), phash: flip(h.phash, 3), phashTrim: flip(h.phashTrim, 3), thumb: h.thumb });
     }
   }
   return { shas: Array.from({ length: n }, (_, i) => i.toString(16).padStart(64, '0')), vectors, hashes, dim };

@@ -64,7 +64,7 @@ describe('lookalike dupes: crops by alignment', () => {
     expect(Number(values[0])).toBeGreaterThanOrEqual(0.99);
   });
 
-  it('rows hashed before the alignment signature (recipe version 1) are recomputed, with the same result', async () => {
+  it('rows hashed before the alignment signature (recipe version 1) or the OKLab colour planes (version 2) are recomputed, with the same result', async () => {
     const first = (await cli(['dupes', '--db', db])).json();
     const sqlite = new Database(db);
     sqlite.prepare("UPDATE dup_hashes SET version = 1, align_thumb = x'', aspect = 1").run();
@@ -73,7 +73,7 @@ describe('lookalike dupes: crops by alignment', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.json().groups).toEqual(first.groups);
     const check = new Database(db, { readonly: true });
-    expect(check.prepare('SELECT count(*) FROM dup_hashes WHERE version = 2 AND length(align_thumb) = 1152').pluck().get()).toBe(5);
+    expect(check.prepare('SELECT count(*) FROM dup_hashes WHERE version = 3 AND length(align_thumb) = 1152').pluck().get()).toBe(5);
     check.close();
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decisionsToCsv, decisionsToJson, groupsToCsv, groupsToJson } from '../../src-main/features/duplicates/export.js';
 
-const settings = { tier: 'near' as const, threshold: 0.95, maxHashDistance: 10, hashAlone: 2, cropCosine: 0.97, maxCropHashDistance: 2, alignCosine: 0.95, minAlignment: 0.99, similarThreshold: 0.85, mirror: false, model: null };
+const settings = { tier: 'near' as const, threshold: 0.95, maxHashDistance: 10, hashAlone: 2, cropCosine: 0.97, maxCropHashDistance: 2, alignCosine: 0.95, minAlignment: 0.99, minFrame: 0.95, maxColourDistance: 20, similarThreshold: 0.85, mirror: false, model: null };
 const listing = (id: string, seller: string, title: string) => ({ id, seller, title, sku: null, price: 9.5, category: null, url: null });
 const groups = [
   {
@@ -12,7 +12,7 @@ const groups = [
       { sha256: 'a'.repeat(64), paths: ['/p/a.jpg'], listings: [listing('L1', 'shop "one"', 'Red mug, 300 ml'), listing('L2', 'shop_two', 'Red mug')], centre: true, keep: true },
       { sha256: 'b'.repeat(64), paths: ['/p/b.png'], listings: [], centre: false, keep: false },
     ],
-    pairs: [{ a: 'a'.repeat(64), b: 'b'.repeat(64), tier: 'near' as const, hashDistance: 4, cropHashDistance: 9, alignment: 0.9931, cosine: 0.981, decision: 'duplicate' as const }],
+    pairs: [{ a: 'a'.repeat(64), b: 'b'.repeat(64), tier: 'near' as const, hashDistance: 4, cropHashDistance: 9, alignment: 0.9931, cosine: 0.981, frame: 0.97, colourDistance: 3.5, otherColour: false, decision: 'duplicate' as const }],
   },
 ];
 
@@ -26,7 +26,7 @@ describe('duplicate exports', () => {
     expect(lines[1]).toContain('"Red mug, 300 ml"');
     expect(lines[1]!.split(',').slice(0, 8)).toEqual(['1', 'near', '3', '2', 'a'.repeat(64), 'true', 'true', '/p/a.jpg']);
     // The image without listings still gets a row, with its evidence and the decision.
-    expect(lines[3]).toBe(`1,near,3,2,${'b'.repeat(64)},false,false,/p/b.png,,,,,0.981,4,0.9931,duplicate`);
+    expect(lines[3]).toBe(`1,near,3,2,${'b'.repeat(64)},false,false,/p/b.png,,,,,0.981,4,0.9931,0.97,3.5,false,duplicate`);
   });
 
   it('groups JSON round-trips the settings and groups', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type GroupEdges, pairKey, starGroups } from '../../src-main/features/duplicates/grouping.js';
-import { classifyPair, defaultTierSettings } from '../../src-main/features/duplicates/tiers.js';
+import { classifyPair, defaultTierSettings, otherColour } from '../../src-main/features/duplicates/tiers.js';
 
 function edges(list: Array<[number, number, number]>): GroupEdges {
   return {
@@ -62,7 +62,8 @@ describe('starGroups (no chaining)', () => {
 
 describe('tiers', () => {
   const t = defaultTierSettings();
-  const base = { exact: false, cosine: Number.NaN, hash: 40, hashMirror: 40, crop: 40, align: Number.NaN };
+  // Frames that line up with agreeing colours (the same capture) unless a test says otherwise.
+  const base = { exact: false, cosine: Number.NaN, hash: 40, hashMirror: 40, crop: 40, align: Number.NaN, alignColour: Number.NaN, frame: 0.99, frameColour: 3, frameMirror: Number.NaN, frameMirrorColour: Number.NaN };
 
   it('exact beats everything; near needs hash and cosine to agree; similar is cosine without the hash', () => {
     expect(classifyPair({ ...base, exact: true }, t)).toBe('exact');
@@ -78,14 +79,35 @@ describe('tiers', () => {
   });
 
   it('a crop counts as near through alignment only with the cosine too (grey levels cannot see colour)', () => {
-    expect(classifyPair({ ...base, cosine: t.near.alignCosine, align: t.near.alignScore }, t)).toBe('near');
+    expect(classifyPair({ ...base, cosine: t.near.alignCosine, align: t.near.alignScore, frame: 0.5 }, t)).toBe('near');
     expect(classifyPair({ ...base, cosine: t.near.alignCosine, align: t.near.alignScore - 0.005 }, t)).toBe('similar');
     expect(classifyPair({ ...base, cosine: t.near.alignCosine - 0.01, align: 1 }, t)).toBe('similar');
     expect(classifyPair({ ...base, align: 1 }, t)).toBe(null);
   });
 
+  it('near needs the same capture: frames that line up, or a crop alignment', () => {
+    const secondShot = { ...base, cosine: 0.99, hash: 6, frame: t.near.frame - 0.02 };
+    expect(classifyPair(secondShot, t)).toBe('similar');
+    expect(classifyPair({ ...secondShot, frame: Number.NaN }, t)).toBe('similar');
+    expect(classifyPair({ ...secondShot, hash: 0 }, t)).toBe('similar');
+    expect(classifyPair({ ...secondShot, frame: t.near.frame }, t)).toBe('near');
+    // A crop alignment is capture evidence too.
+    expect(classifyPair({ ...secondShot, align: t.near.alignScore, alignColour: 2 }, t)).toBe('near');
+  });
+
+  it('every near branch also needs the colours to agree; a colourless (greyscale) side does not contradict them', () => {
+    const recoloured = { ...base, cosine: 0.99, hash: 0, frameColour: t.near.colour + 5 };
+    expect(classifyPair(recoloured, t)).toBe('similar');
+    expect(otherColour(recoloured, t)).toBe(true);
+    expect(classifyPair({ ...recoloured, frameColour: Number.NaN }, t)).toBe('near');
+    expect(classifyPair({ ...base, cosine: t.near.alignCosine, frame: 0.5, align: 1, alignColour: 60 }, t)).toBe('similar');
+    expect(classifyPair({ ...base, cosine: t.near.alignCosine, frame: 0.5, align: 1, alignColour: 5 }, t)).toBe('near');
+    expect(classifyPair({ ...base, hash: 0, frameColour: 90 }, t)).toBe(null);
+    expect(otherColour({ ...base, cosine: 0.99, hash: 0 }, t)).toBe(false);
+  });
+
   it('mirrored copies are near only with the mirror option on', () => {
-    const mirrored = { ...base, cosine: 0.99, hash: 32, hashMirror: 0 };
+    const mirrored = { ...base, cosine: 0.99, hash: 32, hashMirror: 0, frame: 0.2, frameMirror: 0.99, frameMirrorColour: 2 };
     expect(classifyPair(mirrored, t)).toBe('similar');
     expect(classifyPair(mirrored, { ...t, mirror: true })).toBe('near');
   });

@@ -20,7 +20,7 @@ describe('perceptual hashes', () => {
     expect(hb.pixelSha).not.toBe(ha.pixelSha);
   });
 
-  const pixelEdits = EDITS.filter((e) => e !== 'crop' && e !== 'mirror');
+  const pixelEdits = EDITS.filter((e) => e !== 'crop' && e !== 'crop_offset' && e !== 'mirror');
   it.each(pixelEdits)('the same photo after "%s" is within the near hash threshold', async (edit) => {
     const a = await photo(3);
     const b = (await applyEdit(a, edit, rand)).bytes;

@@ -59,6 +59,20 @@ export const PairEvidence = z.object({
   alignment: z.number().nullable(),
   /** Embedding cosine; null when an image has no vector for the model. */
   cosine: z.number().nullable(),
+  /**
+   * Whole-frame capture check: grey correlation (up to 1) of the two frames laid on each other (or
+   * the padded content where the padding puts it); a second shot from another viewpoint stays
+   * below the near bar. Null when the pair was not checked (low cosine and far hashes).
+   */
+  frame: z.number().nullable(),
+  /**
+   * Colour distance (chroma-weighted hue difference in OKLab, degrees: 0 same colours, ~the hue
+   * rotation for a recoloured copy) where the frames or the crop line up; null when either image
+   * is colourless (a greyscale copy) or nothing lines up.
+   */
+  colourDistance: z.number().nullable(),
+  /** The same photo in another colour: the capture lines up but the colours disagree (so not near). */
+  otherColour: z.boolean(),
   decision: PairDecision.nullable(),
 });
 
@@ -85,6 +99,10 @@ export const AppliedSettings = z.object({
   /** Near by crop alignment: cosine at least alignCosine and alignment at least minAlignment. */
   alignCosine: z.number(),
   minAlignment: z.number(),
+  /** Every near pair also needs the whole frames to correlate at least minFrame, or a crop alignment. */
+  minFrame: z.number(),
+  /** ... and a colour distance at most this (degrees of hue) there. */
+  maxColourDistance: z.number(),
   similarThreshold: z.number(),
   mirror: z.boolean(),
   model: z.object({ id: z.string(), revision: z.string() }).nullable(),
@@ -139,6 +157,84 @@ const DecisionsOutput = z.object({
   keeps: z.array(z.object({ sha256: z.string(), decidedAt: z.number(), paths: z.array(z.string()) })),
 });
 
+/** A listing as the listing-level views show it: its fields, where it came from, and how many photos it has. */
+export const ListingSummary = DuplicateListing.extend({
+  /** The listing file it was imported from (the "source" that --against names). */
+  source: z.string().nullable(),
+  /** Photos the listing shows. */
+  photos: z.number(),
+});
+
+export const ListingView = z.enum(['all', 'merge', 'copied']);
+
+export const SharedPhoto = z.object({
+  /** The photo (a near group of images): its images, each with the listings (ids) that show it. */
+  images: z.array(z.object({ sha256: z.string(), paths: z.array(z.string()), listings: z.array(z.string()) })),
+  /** Listings (ids) of the group that show this photo. */
+  listings: z.array(z.string()),
+  /** Sellers of those listings (distinct, named ones). */
+  sellers: z.array(z.string()),
+  /** Evidence between the photo's first image and each other one (empty: one image, the same bytes under several listings). */
+  pairs: z.array(PairEvidence),
+});
+
+export const ListingGroup = z.object({
+  id: z.number(),
+  /** same_seller: one seller re-listing (merge them); different_sellers: the same photo under several sellers (copied photos). */
+  kind: z.enum(['same_seller', 'different_sellers']),
+  /** Listings in the group. */
+  size: z.number(),
+  sellers: z.number(),
+  sellerNames: z.array(z.string()),
+  listings: z.array(ListingSummary.extend({ sharedPhotos: z.number() })),
+  /** The photos that tie the listings together, most listings first. */
+  photos: z.array(SharedPhoto),
+});
+export type ListingGroup = z.infer<typeof ListingGroup>;
+
+export const ListingsOutput = z.object({
+  settings: AppliedSettings,
+  view: ListingView,
+  totalGroups: z.number(),
+  groups: z.array(ListingGroup),
+  stats: z.object({ listings: z.number(), listingsInGroups: z.number(), photoGroups: z.number() }),
+  warnings: z.array(z.string()),
+});
+export type ListingsOutput = z.infer<typeof ListingsOutput>;
+
+export const AgainstMatch = z.object({
+  listing: ListingSummary,
+  /** exact / near: the same photo (best pair below); similar: the same-looking product in another photo. */
+  tier: DuplicateTier,
+  /** Cosine of the best pair of photos (null without embeddings). */
+  score: z.number().nullable(),
+  /** The best pair of photos: a from the listing of A, b from this listing of B. */
+  pair: PairEvidence,
+});
+
+export const AgainstOutput = z.object({
+  settings: AppliedSettings,
+  /** The source matched against (B) and what the rest of the catalog (A) holds. */
+  source: z.string(),
+  listingsA: z.number(),
+  listingsB: z.number(),
+  /** Listings of A with at least one near (or exact) match in B, and with only similar ones. */
+  withNear: z.number(),
+  withSimilarOnly: z.number(),
+  totalRows: z.number(),
+  rows: z.array(
+    z.object({
+      listing: ListingSummary,
+      near: z.array(AgainstMatch),
+      similar: z.array(AgainstMatch),
+    }),
+  ),
+  warnings: z.array(z.string()),
+});
+export type AgainstOutput = z.infer<typeof AgainstOutput>;
+
+const Source = z.string().min(1).max(4096).describe('the source to match against: a listing file as imported (path, file name, or file name without extension)');
+
 const Histogram = z.object({ edges: z.array(z.number()), counts: z.array(z.number()) });
 
 export const duplicatesMethods = {
@@ -167,9 +263,53 @@ export const duplicatesMethods = {
   'duplicates.export': method({
     summary: 'Groups (at the given settings) or the recorded decisions as CSV or JSON text.',
     input: z
-      .object({ ...GroupingSettings, format: z.enum(['csv', 'json']).default('csv'), what: z.enum(['groups', 'decisions']).default('groups') })
+      .object({
+        ...GroupingSettings,
+        format: z.enum(['csv', 'json']).default('csv'),
+        what: z
+          .enum(['groups', 'decisions', 'listings', 'against'])
+          .default('groups')
+          .describe('groups: image groups; listings: listing groups (view); against: matches of every listing against `source`; decisions'),
+        view: ListingView.default('all'),
+        source: Source.optional(),
+      })
       .strict(),
     output: z.object({ format: z.enum(['csv', 'json']), mime: z.string(), filename: z.string(), text: z.string(), rows: z.number() }),
+  }),
+  'duplicates.listings': method({
+    summary:
+      'Listing-level duplicates: listings tied together by near-duplicate (or identical) photos, with the shared photos as evidence and the seller of each; view merge (one seller re-listing), copied (the same photo under several sellers) or all.',
+    input: z
+      .object({
+        ...GroupingSettings,
+        tier: z.enum(['exact', 'near']).default('near').describe('which photos count as the same: exact bytes/pixels, or near (after edits)'),
+        view: ListingView.default('all'),
+        sort: z.enum(['sellers', 'listings']).default('sellers').describe('sellers: most sellers first (copied photos); listings: largest groups first'),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(100_000).default(500),
+      })
+      .strict(),
+    output: ListingsOutput,
+  }),
+  'duplicates.against': method({
+    summary: 'Cross-catalog matching: for each listing of the catalog (A) its near duplicates and similar products among the listings of another imported source (B), with scores and evidence.',
+    input: z
+      .object({
+        source: Source,
+        threshold: z.number().min(0).max(1).optional().describe('cosine for "similar" matches (default: the similar tier\'s)'),
+        mirror: z.boolean().default(false),
+        model: z.string().min(1).max(200).optional(),
+        similarPerListing: z.number().int().min(0).max(100).default(5).describe('similar matches kept per listing of A, best first'),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(100_000).default(500),
+      })
+      .strict(),
+    output: AgainstOutput,
+  }),
+  'duplicates.sources': method({
+    summary: 'The sources (imported listing files) of the catalog with their listing counts, for choosing what to match against.',
+    input: z.object({}).strict(),
+    output: z.object({ sources: z.array(z.object({ source: z.string(), name: z.string(), listings: z.number() })) }),
   }),
   'duplicates.distribution': method({
     summary: 'Histograms of candidate-pair cosines and hash distances, overall and for pairs in each tier at the given settings (for the threshold chart).',

@@ -8,8 +8,8 @@
  * cannot tell a product from the same design in another colour).
  *
  * Signature per image (stored with its hashes, `ALIGN_BYTES` bytes): the whole orientation-
- * applied frame as a 32x32 grey thumbnail, then 8x8 Cb and Cr planes (128 = no colour), all as
- * bytes, plus the frame's aspect ratio (stored beside it). Whole frame, not trimmed: a crop is a
+ * applied frame as a 32x32 grey thumbnail, then 8x8 OKLab a and b planes (128 = no colour,
+ * `CHROMA_SCALE` levels per OKLab unit), all as bytes, plus the frame's aspect ratio (stored beside it). Whole frame, not trimmed: a crop is a
  * window of the frame, white margins included.
  */
 
@@ -18,6 +18,8 @@ export const ALIGN_SIDE = 32;
 /** Side of the chroma planes. */
 export const CHROMA_SIDE = 8;
 export const ALIGN_BYTES = ALIGN_SIDE * ALIGN_SIDE + 2 * CHROMA_SIDE * CHROMA_SIDE;
+/** Byte levels per OKLab a/b unit in the chroma planes (sRGB's a/b stay within about +-0.32). */
+export const CHROMA_SCALE = 400;
 
 /** Smallest share of each axis a crop keeps (the issue's "crop up to 20 %"). */
 export const MIN_CROP_SCALE = 0.8;
@@ -41,8 +43,8 @@ const COARSE_MARGIN = 0.02;
 export interface Placement {
   /** Normalised cross-correlation of grey levels at the best placement (-1..1). */
   score: number;
-  /** Mean chroma difference there (0..255 scale, per cell and channel); 0 when either image has no colour. */
-  chroma: number;
+  /** Colour distance there (colourDistance: chroma-weighted hue difference, degrees); NaN when either image has no colour. */
+  colour: number;
   /** The crop's window inside the container: scale and offset per axis, fractions of the container. */
   sx: number;
   sy: number;
@@ -50,10 +52,10 @@ export interface Placement {
   oy: number;
 }
 
-type Window = Omit<Placement, 'chroma' | 'score'>;
+export type Window = Omit<Placement, 'colour' | 'score'>;
 
 /** What a pair looks like when no placement qualifies (not a crop, or not searched). */
-export const NO_PLACEMENT: Placement = { score: -1, chroma: 255, sx: 1, sy: 1, ox: 0, oy: 0 };
+export const NO_PLACEMENT: Placement = { score: -1, colour: Number.NaN, sx: 1, sy: 1, ox: 0, oy: 0 };
 
 /** Separable area-average weights of one axis: output cell u reads `count[u]` input cells from `start[u]`. */
 interface AxisWeights {
@@ -126,6 +128,20 @@ class Level {
     norm = Math.sqrt(norm);
     for (let i = 0; i < n; i++) k[i] = (k[i] as number) / norm;
     return true;
+  }
+
+  /** For a flat crop (no pattern to correlate): 1 when the container is flat and of the same grey too, else 0. */
+  flatMatch(container: Uint8Array, crop: Uint8Array): number {
+    let lo = 255;
+    let hi = 0;
+    let sum = 0;
+    for (let i = 0; i < ALIGN_SIDE * ALIGN_SIDE; i++) {
+      const v = container[i] as number;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+      sum += v - (crop[i] as number);
+    }
+    return hi - lo <= 4 && Math.abs(sum) / (ALIGN_SIDE * ALIGN_SIDE) <= 8 ? 1 : 0;
   }
 
   /** Correlation of the crop with the container's window. */
@@ -209,6 +225,63 @@ function windowSize(k: number, ratio: number): { sx: number; sy: number } {
 export class Aligner {
   private readonly coarse = new Level(COARSE.inSide, COARSE.outSide);
   private readonly fine = new Level(FINE.inSide, FINE.outSide);
+  private readonly rwx = newWeights(ALIGN_SIDE);
+  private readonly rwy = newWeights(ALIGN_SIDE);
+  private readonly win = new Float64Array(ALIGN_SIDE * ALIGN_SIDE);
+
+  /**
+   * Residual of `crop` (whole, 32x32) against the window of `container` resampled to 32x32, after
+   * the best grey gain and offset: the share of pixels whose residual exceeds `tau` times the
+   * crop's standard deviation. An edit leaves a residual everywhere small (JPEG, resize) or large
+   * on a few pixels only (a watermark); a second shot from a moved camera leaves it along every
+   * edge of everything that moved.
+   */
+  residualShare(container: Uint8Array, crop: Uint8Array, p: Window, taus: readonly number[]): number[] {
+    const w = clampWindow(p);
+    const n = ALIGN_SIDE;
+    axisWeights(w.ox, w.sx, n, n, this.rwx);
+    axisWeights(w.oy, w.sy, n, n, this.rwy);
+    const win = this.win;
+    for (let v = 0; v < n; v++) {
+      for (let u = 0; u < n; u++) {
+        let s = 0;
+        for (let ty = 0; ty < (this.rwy.count[v] as number); ty++) {
+          const y = (this.rwy.start[v] as number) + ty;
+          const wy = this.rwy.w[v * MAX_SPAN + ty] as number;
+          for (let tx = 0; tx < (this.rwx.count[u] as number); tx++) s += wy * (this.rwx.w[u * MAX_SPAN + tx] as number) * (container[y * n + (this.rwx.start[u] as number) + tx] as number);
+        }
+        win[v * n + u] = s;
+      }
+    }
+    const m = n * n;
+    let sx = 0;
+    let sy = 0;
+    for (let i = 0; i < m; i++) {
+      sx += win[i] as number;
+      sy += crop[i] as number;
+    }
+    const mx = sx / m;
+    const my = sy / m;
+    let sxx = 0;
+    let sxy = 0;
+    let syy = 0;
+    for (let i = 0; i < m; i++) {
+      const dx = (win[i] as number) - mx;
+      const dy = (crop[i] as number) - my;
+      sxx += dx * dx;
+      sxy += dx * dy;
+      syy += dy * dy;
+    }
+    const sd = Math.sqrt(syy / m);
+    if (sd < 1 || sxx < 1e-9) return taus.map(() => 1);
+    const gain = sxy / sxx;
+    const counts = taus.map(() => 0);
+    for (let i = 0; i < m; i++) {
+      const r = Math.abs((crop[i] as number) - my - gain * ((win[i] as number) - mx)) / sd;
+      for (let k = 0; k < taus.length; k++) if (r > (taus[k] as number)) counts[k]!++;
+    }
+    return counts.map((c) => c / m);
+  }
   private readonly cwx = newWeights(CHROMA_SIDE);
   private readonly cwy = newWeights(CHROMA_SIDE);
 
@@ -228,7 +301,7 @@ export class Aligner {
       const ratio = container === 0 ? aspectB / aspectA : aspectA / aspectB;
       this.fine.load(c, k);
       const fine = climb(this.fine, { ...start, score: this.fine.score(start) }, ratio, FINE_STEPS);
-      if (fine.score > best.score) best = { ...fine, chroma: this.chromaDistance(c, k, fine), container };
+      if (fine.score > best.score) best = { ...fine, colour: this.colourAt(c, k, fine), container };
     }
     return best;
   }
@@ -256,20 +329,65 @@ export class Aligner {
   }
 
   /**
-   * Mean |Cb| and |Cr| difference between the crop and the container's window (8x8 cells). An
-   * image without colour (a greyscale copy) cannot be compared: 0.
+   * Grey correlation of `crop` (whole) placed at a fixed window of `container`: the whole-frame
+   * check (identity window, or where padding puts it). No search: the window is given.
    */
-  private chromaDistance(container: Uint8Array, crop: Uint8Array, p: Window): number {
-    if (colourless(container) || colourless(crop)) return 0;
+  frameScore(container: Uint8Array, crop: Uint8Array, w: Window): number {
+    if (!this.fine.load(container, crop)) return this.fine.flatMatch(container, crop);
+    return this.fine.score(clampWindow(w));
+  }
+
+  /**
+   * The same around an estimated window (where trimmed padding says the content sits: trims are
+   * off by a pixel or two of JPEG fringe): a hill climb of each edge's position within
+   * +-PAD_SLACK of the estimate. Returns the best window and its correlation.
+   */
+  paddedScore(container: Uint8Array, crop: Uint8Array, estimate: Window): { score: number; w: Window } {
+    const start = clampWindow(estimate);
+    if (!this.fine.load(container, crop)) return { score: this.fine.flatMatch(container, crop), w: start };
+    let best = { ...start, score: this.fine.score(start) };
+    for (const step of PAD_STEPS) {
+      for (let improved = true; improved; ) {
+        improved = false;
+        for (const [dsx, dsy, dox, doy] of PAD_MOVES) {
+          const w = { sx: best.sx + dsx * step, sy: best.sy + dsy * step, ox: best.ox + dox * step, oy: best.oy + doy * step };
+          if (w.sx > 1 || w.sy > 1 || w.ox < 0 || w.oy < 0 || w.ox + w.sx > 1 + 1e-9 || w.oy + w.sy > 1 + 1e-9) continue;
+          if (Math.abs(w.sx - start.sx) > PAD_SLACK || Math.abs(w.sy - start.sy) > PAD_SLACK || Math.abs(w.ox - start.ox) > PAD_SLACK || Math.abs(w.oy - start.oy) > PAD_SLACK) continue;
+          const score = this.fine.score(w);
+          if (score > best.score + 1e-6) {
+            best = { ...w, score };
+            improved = true;
+          }
+        }
+      }
+    }
+    const { score, ...w } = best;
+    return { score, w };
+  }
+
+  /**
+   * Colour distance between `crop` and the window of `container` it sits at, on the 8x8 OKLab
+   * a/b planes: per cell, the angle between the two (a, b) vectors (the hue difference, which
+   * brightness, contrast and JPEG leave about alone), or 90 degrees where one cell has colour and
+   * the other has lost it (a region recoloured grey or black); cells neutral in both count for
+   * nothing; averaged with the cells' chroma as weight. A hue rotation of the whole picture by
+   * theta measures ~theta, a recoloured region its share of the colour times its hue change.
+   * NaN when either image is colourless (a greyscale copy: the colours are not contradicted).
+   */
+  colourAt(container: Uint8Array, crop: Uint8Array, p: Window): number {
+    if (colourless(container) || colourless(crop)) return Number.NaN;
+    const w = clampWindow(p);
     const base = ALIGN_SIDE * ALIGN_SIDE;
     const cells = CHROMA_SIDE * CHROMA_SIDE;
-    axisWeights(p.ox, p.sx, CHROMA_SIDE, CHROMA_SIDE, this.cwx);
-    axisWeights(p.oy, p.sy, CHROMA_SIDE, CHROMA_SIDE, this.cwy);
+    axisWeights(w.ox, w.sx, CHROMA_SIDE, CHROMA_SIDE, this.cwx);
+    axisWeights(w.oy, w.sy, CHROMA_SIDE, CHROMA_SIDE, this.cwy);
+    let weight = 0;
     let total = 0;
-    for (let plane = 0; plane < 2; plane++) {
-      const off = base + plane * cells;
-      for (let v = 0; v < CHROMA_SIDE; v++) {
-        for (let u = 0; u < CHROMA_SIDE; u++) {
+    for (let v = 0; v < CHROMA_SIDE; v++) {
+      for (let u = 0; u < CHROMA_SIDE; u++) {
+        const q = [0, 0];
+        for (let plane = 0; plane < 2; plane++) {
+          const off = base + plane * cells;
           let s = 0;
           for (let ty = 0; ty < (this.cwy.count[v] as number); ty++) {
             const y = (this.cwy.start[v] as number) + ty;
@@ -278,12 +396,61 @@ export class Aligner {
               s += wyv * (this.cwx.w[u * MAX_SPAN + tx] as number) * (container[off + y * CHROMA_SIDE + (this.cwx.start[u] as number) + tx] as number);
             }
           }
-          total += Math.abs(s - (crop[off + v * CHROMA_SIDE + u] as number));
+          q[plane] = s - 128;
         }
+        const pa = (crop[base + v * CHROMA_SIDE + u] as number) - 128;
+        const pb = (crop[base + cells + v * CHROMA_SIDE + u] as number) - 128;
+        const cp = Math.hypot(pa, pb);
+        const cq = Math.hypot(q[0] as number, q[1] as number);
+        const most = Math.max(cp, cq);
+        if (most < NEUTRAL_CHROMA) continue;
+        let diff: number;
+        if (Math.min(cp, cq) < LOST_CHROMA * most) diff = 90;
+        else diff = (Math.acos(Math.max(-1, Math.min(1, (pa * (q[0] as number) + pb * (q[1] as number)) / (cp * cq)))) * 180) / Math.PI;
+        weight += most;
+        total += most * diff;
       }
     }
-    return total / (2 * cells);
+    return weight > 0 ? total / weight : 0;
   }
+}
+
+/** How far (fraction of the frame) the padded-content window may move from where the trims put it. */
+const PAD_SLACK = 0.03;
+const PAD_STEPS = [0.01, 0.004];
+/** Moves of the padded-content climb: [x scale, y scale, x offset, y offset] in steps; scale moves keep the window centred. */
+const PAD_MOVES: ReadonlyArray<readonly [number, number, number, number]> = [
+  [0, 0, 1, 0],
+  [0, 0, -1, 0],
+  [0, 0, 0, 1],
+  [0, 0, 0, -1],
+  [1, 0, -0.5, 0],
+  [-1, 0, 0.5, 0],
+  [0, 1, 0, -0.5],
+  [0, -1, 0, 0.5],
+];
+
+/** A cell whose (a, b) stays within this many levels of neutral (0.025 OKLab) has no colour to compare. */
+const NEUTRAL_CHROMA = 10;
+/** A cell keeping less than this share of the other's chroma has lost its colour (or gained one). */
+const LOST_CHROMA = 0.3;
+
+function clampWindow(w: Window): Window {
+  const sx = Math.min(1, w.sx);
+  const sy = Math.min(1, w.sy);
+  return { sx, sy, ox: Math.max(0, Math.min(1 - sx, w.ox)), oy: Math.max(0, Math.min(1 - sy, w.oy)) };
+}
+
+/** The signature of the left-right mirrored picture (grey thumbnail and chroma planes flipped). */
+export function mirrorSignature(sig: Uint8Array): Uint8Array {
+  const out = new Uint8Array(ALIGN_BYTES);
+  for (let y = 0; y < ALIGN_SIDE; y++) for (let x = 0; x < ALIGN_SIDE; x++) out[y * ALIGN_SIDE + x] = sig[y * ALIGN_SIDE + ALIGN_SIDE - 1 - x] as number;
+  const base = ALIGN_SIDE * ALIGN_SIDE;
+  for (let plane = 0; plane < 2; plane++) {
+    const off = base + plane * CHROMA_SIDE * CHROMA_SIDE;
+    for (let y = 0; y < CHROMA_SIDE; y++) for (let x = 0; x < CHROMA_SIDE; x++) out[off + y * CHROMA_SIDE + x] = sig[off + y * CHROMA_SIDE + CHROMA_SIDE - 1 - x] as number;
+  }
+  return out;
 }
 
 /**

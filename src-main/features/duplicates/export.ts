@@ -1,10 +1,11 @@
-import type { DuplicateGroup, FindOutput } from '../../api/schemas/duplicates.js';
+import type { AgainstOutput, DuplicateGroup, FindOutput, ListingsOutput } from '../../api/schemas/duplicates.js';
 import { toCsv as csv } from '../csv.js';
 import type { StoredPairDecision } from './store.js';
 
 export const GROUP_CSV_HEADER = [
   'group', 'tier', 'group_size', 'group_sellers', 'sha256', 'centre', 'keep', 'path', 'listing_id', 'seller', 'title', 'price',
-  'cosine_to_centre', 'hash_distance_to_centre', 'alignment_to_centre', 'decision_with_centre',
+  'cosine_to_centre', 'hash_distance_to_centre', 'alignment_to_centre', 'frame_to_centre', 'colour_distance_to_centre', 'other_colour_than_centre',
+  'decision_with_centre',
 ] as const;
 
 /**
@@ -18,7 +19,7 @@ export function groupsToCsv(result: Pick<FindOutput, 'settings' | 'groups'>): { 
     for (const im of g.images) {
       const pair = im.centre ? undefined : g.pairs.find((p) => (p.a === centre && p.b === im.sha256) || (p.b === centre && p.a === im.sha256));
       const common = [g.id, result.settings.tier, g.size, g.sellers, im.sha256, im.centre, im.keep, im.paths[0] ?? null] as const;
-      const evidence = [pair?.cosine ?? null, pair ? pair.hashDistance : null, pair?.alignment ?? null, pair?.decision ?? null] as const;
+      const evidence = [pair?.cosine ?? null, pair ? pair.hashDistance : null, pair?.alignment ?? null, pair?.frame ?? null, pair?.colourDistance ?? null, pair ? pair.otherColour : null, pair?.decision ?? null] as const;
       const listings = im.listings.length ? im.listings : [null];
       for (const l of listings) rows.push([...common, l?.id ?? null, l?.seller ?? null, l?.title ?? null, l?.price ?? null, ...evidence]);
     }
@@ -51,3 +52,38 @@ export function decisionsToJson(d: DecisionsExport): { text: string; rows: numbe
 }
 
 export type { DuplicateGroup };
+
+export const LISTING_CSV_HEADER = [
+  'group', 'kind', 'group_listings', 'group_sellers', 'listing_id', 'seller', 'title', 'price', 'source', 'photos', 'shared_photos',
+  'shared_with', 'shared_sha256',
+] as const;
+
+/** One row per (listing group, listing): who shares photos with whom, and which photos. */
+export function listingsToCsv(result: Pick<ListingsOutput, 'groups'>): { text: string; rows: number } {
+  const rows: Array<Array<string | number | null>> = [[...LISTING_CSV_HEADER]];
+  for (const g of result.groups) {
+    for (const l of g.listings) {
+      const mine = g.photos.filter((p) => p.listings.includes(l.id));
+      const others = [...new Set(mine.flatMap((p) => p.listings).filter((id) => id !== l.id))];
+      const shas = mine.map((p) => p.images.find((im) => im.listings.includes(l.id))?.sha256 ?? p.images[0]!.sha256);
+      rows.push([g.id, g.kind, g.size, g.sellers, l.id, l.seller, l.title, l.price, l.source, l.photos, l.sharedPhotos, others.join(';'), shas.join(';')]);
+    }
+  }
+  return { text: csv(rows), rows: rows.length - 1 };
+}
+
+export const AGAINST_CSV_HEADER = [
+  'listing_id', 'seller', 'title', 'match', 'match_listing_id', 'match_seller', 'match_title', 'match_source', 'cosine', 'hash_distance', 'alignment',
+  'colour_distance', 'sha256', 'match_sha256',
+] as const;
+
+/** One row per (listing of A, match in B); a listing of A with no match is left out. */
+export function againstToCsv(result: Pick<AgainstOutput, 'rows'>): { text: string; rows: number } {
+  const rows: Array<Array<string | number | null>> = [[...AGAINST_CSV_HEADER]];
+  for (const r of result.rows) {
+    for (const m of [...r.near, ...r.similar]) {
+      rows.push([r.listing.id, r.listing.seller, r.listing.title, m.tier, m.listing.id, m.listing.seller, m.listing.title, m.listing.source, m.score, m.pair.hashDistance, m.pair.alignment, m.pair.colourDistance, m.pair.a, m.pair.b]);
+    }
+  }
+  return { text: csv(rows), rows: rows.length - 1 };
+}

@@ -1,17 +1,19 @@
 import type { z } from 'zod';
 import { ApiError } from '../../api/errors.js';
-import type { DuplicateGroup, FindOutput, AppliedSettings as AppliedSettingsSchema } from '../../api/schemas/duplicates.js';
+import type { AgainstOutput, DuplicateGroup, FindOutput, ListingGroup, ListingsOutput, AppliedSettings as AppliedSettingsSchema, PairEvidence } from '../../api/schemas/duplicates.js';
 import type { Progress } from '../../api/schemas/common.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import { Aligner } from './alignment.js';
-import { type CandidateGraph, type KnnSearch, alignmentOf, buildCandidateGraph, cropDistance, packedDistance, packedMirrorDistance } from './graph.js';
+import { type CandidateGraph, type KnnSearch, buildCandidateGraph, pairSignalsOf } from './graph.js';
 import { type StarGroup, pairKey } from './grouping.js';
-import { type Verdicts, classifyEdges, groupCandidates } from './regroup.js';
+import { type Verdicts, classifyEdges, groupCandidates, signalsOf } from './regroup.js';
 import { computeImageHashes } from './image-hash.js';
+import { type ListingView, clusterListings, sortClusters, sourceMatches } from './listings.js';
 import { DuplicateStore, type ListingRef, type PairDecision } from './store.js';
-import { type NearRule, type Tier, type TierSettings, classifyPair, defaultTierSettings } from './tiers.js';
+import { type NearRule, type PairSignals, type Tier, type TierSettings, captureVerdict, classifyPair, defaultTierSettings, otherColour } from './tiers.js';
 
 export type AppliedSettings = z.infer<typeof AppliedSettingsSchema>;
+type PairEvidenceOut = z.infer<typeof PairEvidence>;
 
 export interface FindOptions {
   tier: Tier;
@@ -25,6 +27,28 @@ export interface FindOptions {
   /** Every part of the near rule at once, and the relatedness floor (calibration); the API sets threshold/maxHashDistance only. */
   near?: Partial<NearRule>;
   relatedCosine?: number;
+}
+
+export interface ListingFindOptions {
+  tier: 'exact' | 'near';
+  threshold?: number;
+  maxHashDistance?: number;
+  mirror: boolean;
+  model?: string;
+  view: ListingView;
+  sort: 'sellers' | 'listings';
+  offset: number;
+  limit: number;
+}
+
+export interface AgainstOptions {
+  source: string;
+  threshold?: number;
+  mirror: boolean;
+  model?: string;
+  similarPerListing: number;
+  offset: number;
+  limit: number;
 }
 
 export interface ModelRevision {
@@ -203,6 +227,8 @@ export class DuplicateFinder {
       maxCropHashDistance: t.near.cropHash,
       alignCosine: t.near.alignCosine,
       minAlignment: t.near.alignScore,
+      minFrame: t.near.frame,
+      maxColourDistance: t.near.colour,
       similarThreshold: t.similarCosine,
       mirror: t.mirror,
       model,
@@ -215,28 +241,7 @@ export class DuplicateFinder {
     const started = Date.now();
     const g = state.graph;
 
-    // Verdicts: "not duplicate" pairs are never grouped; "duplicate" pairs join the near tier.
-    const verdicts: Verdicts = { notDuplicate: new Set(), duplicate: [] };
-    const decisions = new Map<string, PairDecision>();
-    for (const d of this.store.pairDecisions()) {
-      const i = state.index.get(d.a);
-      const j = state.index.get(d.b);
-      if (i === undefined || j === undefined) continue;
-      decisions.set(pairKey(i, j), d.decision);
-      if (d.decision === 'not_duplicate') verdicts.notDuplicate.add(pairKey(i, j));
-      else verdicts.duplicate.push([i, j]);
-    }
-    const stars = groupCandidates(g, t, options.tier, verdicts);
-
-    // The same bytes under several listings or files is a group on its own in the exact and near tiers.
-    if (options.tier !== 'similar') {
-      const grouped = new Set<number>();
-      for (const s of stars) for (const n of [s.centre, ...s.members]) grouped.add(n);
-      for (const sha of this.repeatedImages()) {
-        const i = state.index.get(sha);
-        if (i !== undefined && !grouped.has(i)) stars.push({ centre: i, members: [] });
-      }
-    }
+    const { stars, decisions } = this.imageGroups(state, t, options.tier);
 
     const keeps = new Set(this.store.keeps().map((k) => k.sha256));
     const summaries = stars.map((s) => this.summarise(state, s));
@@ -247,11 +252,7 @@ export class DuplicateFinder {
     );
     const page = summaries.slice(options.offset, options.offset + options.limit);
     const groups: DuplicateGroup[] = page.map((s, k) => this.groupOut(options.offset + k + 1, state, s, t, decisions, keeps));
-    const warnings: string[] = [];
-    if (!state.model) warnings.push('no model embeddings: grouped by perceptual hashes only (run "lookalike index" with a model for the full signal)');
-    else if (state.withVectors < g.shas.length) {
-      warnings.push(`${g.shas.length - state.withVectors} of ${g.shas.length} images have no ${state.model.id} embedding: they are matched by hashes only`);
-    }
+    const warnings = this.warningsFor(state);
     return {
       settings: this.applied(options.tier, t, state.model),
       totalGroups: summaries.length,
@@ -264,6 +265,217 @@ export class DuplicateFinder {
         graphMs: buildMs,
         groupMs: Date.now() - started,
       },
+      warnings,
+    };
+  }
+
+  /** Star groups of images at a tier (decisions applied), plus images repeated under several listings or files in the exact and near tiers. */
+  private imageGroups(state: GraphState, t: TierSettings, tier: Tier): { stars: StarGroup[]; decisions: Map<string, PairDecision> } {
+    const g = state.graph;
+    // Verdicts: "not duplicate" pairs are never grouped; "duplicate" pairs join the near tier.
+    const verdicts: Verdicts = { notDuplicate: new Set(), duplicate: [] };
+    const decisions = new Map<string, PairDecision>();
+    for (const d of this.store.pairDecisions()) {
+      const i = state.index.get(d.a);
+      const j = state.index.get(d.b);
+      if (i === undefined || j === undefined) continue;
+      decisions.set(pairKey(i, j), d.decision);
+      if (d.decision === 'not_duplicate') verdicts.notDuplicate.add(pairKey(i, j));
+      else verdicts.duplicate.push([i, j]);
+    }
+    const stars = groupCandidates(g, t, tier, verdicts);
+    // The same bytes under several listings or files is a group on its own in the exact and near tiers.
+    if (tier !== 'similar') {
+      const grouped = new Set<number>();
+      for (const s of stars) for (const n of [s.centre, ...s.members]) grouped.add(n);
+      for (const sha of this.repeatedImages()) {
+        const i = state.index.get(sha);
+        if (i !== undefined && !grouped.has(i)) stars.push({ centre: i, members: [] });
+      }
+    }
+    return { stars, decisions };
+  }
+
+  private warningsFor(state: GraphState): string[] {
+    const g = state.graph;
+    const warnings: string[] = [];
+    if (!state.model) warnings.push('no model embeddings: grouped by perceptual hashes only (run "lookalike index" with a model for the full signal)');
+    else if (state.withVectors < g.shas.length) {
+      warnings.push(`${g.shas.length - state.withVectors} of ${g.shas.length} images have no ${state.model.id} embedding: they are matched by hashes only`);
+    }
+    return warnings;
+  }
+
+  /**
+   * Listing-level duplicates: listings tied by photos of one near (or exact) group, with the
+   * shared photos as evidence (listings.ts clusterListings for the views).
+   */
+  async findListings(options: ListingFindOptions, ctx: CallCtx): Promise<ListingsOutput> {
+    const t = this.settingsFor({ ...options, tier: options.tier });
+    const { state } = await this.graphState(options.model, ctx);
+    const g = state.graph;
+    const { stars, decisions } = this.imageGroups(state, t, options.tier);
+    const listings = this.store.allListings();
+    const bySha = this.store.listingIdsBySha();
+    const photos = stars.map((s) => {
+      const nodes = [s.centre, ...s.members];
+      const ids = new Set<string>();
+      for (const n of nodes) for (const id of bySha.get(g.shas[n]!) ?? []) ids.add(id);
+      return { nodes, listings: [...ids] };
+    });
+    const clusters = sortClusters(
+      clusterListings(
+        photos.map((p) => p.listings),
+        listings,
+        options.view,
+      ),
+      options.sort,
+    );
+    const page = clusters.slice(options.offset, options.offset + options.limit);
+    const groups: ListingGroup[] = page.map((c, k) => {
+      const inGroup = new Set(c.listings);
+      const shared = new Map<string, number>();
+      const photoOut = c.photos.map((pi) => {
+        const p = photos[pi]!;
+        const ids = p.listings.filter((id) => inGroup.has(id));
+        for (const id of ids) shared.set(id, (shared.get(id) ?? 0) + 1);
+        const pairList = p.nodes.slice(1).map((n) => [p.nodes[0]!, n] as const);
+        return {
+          images: p.nodes.map((n) => ({ sha256: g.shas[n]!, paths: this.store.paths(g.shas[n]!), listings: (bySha.get(g.shas[n]!) ?? []).filter((id) => inGroup.has(id)) })),
+          listings: ids,
+          sellers: [...new Set(ids.map((id) => listings.get(id)?.seller).filter((x): x is string => !!x))].sort(),
+          pairs: this.pairsEvidence(state, pairList, t, decisions),
+        };
+      });
+      photoOut.sort((x, y) => y.listings.length - x.listings.length);
+      return {
+        id: options.offset + k + 1,
+        kind: c.kind,
+        size: c.listings.length,
+        sellers: c.sellers.length,
+        sellerNames: c.sellers,
+        listings: c.listings.map((id) => ({ ...listingSummary(listings.get(id), id), sharedPhotos: shared.get(id) ?? 0 })),
+        photos: photoOut,
+      };
+    });
+    const warnings = this.warningsFor(state);
+    if (listings.size === 0) warnings.push('the catalog has no listings: import a listing file (CSV/JSON) to group listings; "lookalike dupes" without --by groups images');
+    return {
+      settings: this.applied(options.tier, t, state.model),
+      view: options.view,
+      totalGroups: clusters.length,
+      groups,
+      stats: { listings: listings.size, listingsInGroups: clusters.reduce((sum, c) => sum + c.listings.length, 0), photoGroups: photos.filter((p) => p.listings.length > 1).length },
+      warnings,
+    };
+  }
+
+  /** Sources of the catalog's listings (listing files), with a short name each. */
+  sources(): Array<{ source: string; name: string; listings: number }> {
+    return this.store.sources().map((s) => ({ ...s, name: s.source.split(/[\\/]/).pop() ?? s.source }));
+  }
+
+  /**
+   * Cross-catalog matching: the listings of `source` (B) against every other listing (A). For each
+   * listing of A, the listings of B showing the same photo (exact, or near at the current rule,
+   * pair by pair: no grouping) and those showing a similar product (cosine at least the similar
+   * threshold), best pair of photos as evidence.
+   */
+  async against(options: AgainstOptions, ctx: CallCtx): Promise<AgainstOutput> {
+    const listings = this.store.allListings();
+    const inB = new Set<string>();
+    const sourcesB = new Set<string>();
+    for (const l of listings.values()) {
+      if (sourceMatches(l.source, options.source)) {
+        inB.add(l.id);
+        sourcesB.add(l.source!);
+      }
+    }
+    if (inB.size === 0) {
+      const known = this.sources().map((s) => `${s.name} (${s.listings})`);
+      throw new ApiError('not_found', `no listings come from source "${options.source}"; import it with "lookalike index FOLDER --listings FILE" first${known.length ? `. Sources in this catalog: ${known.join(', ')}` : ' (this catalog has no listing files)'}`);
+    }
+    if (sourcesB.size > 1) throw new ApiError('bad_request', `source "${options.source}" names several listing files (${[...sourcesB].join(', ')}): give the full path`);
+    const t = this.settingsFor({ tier: 'similar', mirror: options.mirror, ...(options.threshold !== undefined ? { threshold: options.threshold } : {}) });
+    const { state } = await this.graphState(options.model, ctx);
+    const g = state.graph;
+    const bySha = this.store.listingIdsBySha();
+    const sideOf = (sha: string) => {
+      const ids = bySha.get(sha) ?? [];
+      return { a: ids.filter((id) => !inB.has(id)), b: ids.filter((id) => inB.has(id)) };
+    };
+    const rank = { exact: 3, near: 2, similar: 1 } as const;
+    interface Best {
+      tier: Tier;
+      score: number;
+      i: number;
+      j: number;
+      edge: number | undefined;
+    }
+    const matches = new Map<string, Map<string, Best>>();
+    const offer = (la: string, lb: string, m: Best) => {
+      let row = matches.get(la);
+      if (!row) matches.set(la, (row = new Map()));
+      const old = row.get(lb);
+      const key = (x: Best) => rank[x.tier] * 10 + (Number.isNaN(x.score) ? 0 : x.score);
+      if (!old || key(m) > key(old)) row.set(lb, m);
+    };
+    const notDuplicate = new Set<string>();
+    for (const d of this.store.pairDecisions()) if (d.decision === 'not_duplicate') notDuplicate.add(`${d.a}|${d.b}`);
+    // The same image under a listing of A and one of B.
+    for (const [sha, ids] of bySha) {
+      const i = state.index.get(sha);
+      if (i === undefined) continue;
+      const side = { a: ids.filter((id) => !inB.has(id)), b: ids.filter((id) => inB.has(id)) };
+      for (const la of side.a) for (const lb of side.b) offer(la, lb, { tier: 'exact', score: 1, i, j: i, edge: undefined });
+    }
+    for (let e = 0; e < g.length; e++) {
+      const signals = signalsOf(g, e);
+      let tier = classifyPair(signals, t);
+      if (!tier) continue;
+      const i = g.a[e] as number;
+      const j = g.b[e] as number;
+      const si = g.shas[i]!;
+      const sj = g.shas[j]!;
+      if (tier !== 'similar' && notDuplicate.has(si < sj ? `${si}|${sj}` : `${sj}|${si}`)) tier = signals.cosine >= t.similarCosine ? 'similar' : null;
+      if (!tier) continue;
+      const x = sideOf(si);
+      const y = sideOf(sj);
+      for (const la of x.a) for (const lb of y.b) offer(la, lb, { tier, score: signals.cosine, i, j, edge: e });
+      for (const la of y.a) for (const lb of x.b) offer(la, lb, { tier, score: signals.cosine, i: j, j: i, edge: e });
+    }
+    const rowsAll = [...matches.entries()].map(([la, row]) => {
+      const all = [...row.entries()].sort((x, y) => rank[y[1].tier] - rank[x[1].tier] || (y[1].score || 0) - (x[1].score || 0) || x[0].localeCompare(y[0]));
+      return { la, near: all.filter(([, m]) => m.tier !== 'similar'), similar: all.filter(([, m]) => m.tier === 'similar').slice(0, options.similarPerListing) };
+    });
+    rowsAll.sort((x, y) => y.near.length - x.near.length || (y.similar[0]?.[1].score ?? 0) - (x.similar[0]?.[1].score ?? 0) || x.la.localeCompare(y.la));
+    const kept = rowsAll.filter((r) => r.near.length > 0 || r.similar.length > 0);
+    const decisions = new Map<string, PairDecision>();
+    const matchOut = ([lb, m]: [string, Best]) => {
+      const pair =
+        m.i === m.j
+          ? { a: g.shas[m.i]!, b: g.shas[m.j]!, tier: 'exact' as const, hashDistance: 0, cropHashDistance: 0, alignment: null, cosine: null, frame: 1, colourDistance: null, otherColour: false, decision: null }
+          : m.edge !== undefined
+            ? this.evidenceOf(g.shas[m.i]!, g.shas[m.j]!, signalsOf(g, m.edge), t, null)
+            : this.pairsEvidence(state, [[m.i, m.j]], t, decisions)[0]!;
+      return { listing: listingSummary(listings.get(lb), lb), tier: m.tier, score: Number.isNaN(m.score) ? null : round(m.score, 4), pair };
+    };
+    const rows = kept.slice(options.offset, options.offset + options.limit).map((r) => ({
+      listing: listingSummary(listings.get(r.la), r.la),
+      near: r.near.map(matchOut),
+      similar: r.similar.map(matchOut),
+    }));
+    const warnings = this.warningsFor(state);
+    if (!state.model) warnings.push('without embeddings there are no "similar" matches, only the same photo');
+    return {
+      settings: this.applied('near', t, state.model),
+      source: [...sourcesB][0]!,
+      listingsA: listings.size - inB.size,
+      listingsB: inB.size,
+      withNear: kept.filter((r) => r.near.length > 0).length,
+      withSimilarOnly: kept.filter((r) => r.near.length === 0).length,
+      totalRows: kept.length,
+      rows,
       warnings,
     };
   }
@@ -308,10 +520,17 @@ export class DuplicateFinder {
     const pairList: Array<[number, number]> = [];
     for (let k = 1; k < nodes.length; k++) pairList.push([nodes[0]!, nodes[k]!]);
     if (nodes.length <= ALL_PAIRS_UP_TO) for (let x = 1; x < nodes.length; x++) for (let y = x + 1; y < nodes.length; y++) pairList.push([nodes[x]!, nodes[y]!]);
-    const vectors = state.model && pairList.length > 0 ? this.deps.catalog.getEmbeddings(nodes.map((n) => state.graph.shas[n]!), state.model.id, state.model.revision) : new Map<string, Float32Array>();
-    const pairs = pairList.map(([i, j]) => {
+    const pairs = this.pairsEvidence(state, pairList, t, decisions);
+    return { id, size: s.size, sellers: s.sellers, images, pairs };
+  }
+
+  /** Evidence of pairs of nodes at these settings (graph edges as stored, other pairs computed as the graph would). */
+  private pairsEvidence(state: GraphState, pairList: ReadonlyArray<readonly [number, number]>, t: TierSettings, decisions: Map<string, PairDecision>): PairEvidenceOut[] {
+    const g = state.graph;
+    const nodes = [...new Set(pairList.flat())];
+    const vectors = state.model && pairList.length > 0 ? this.deps.catalog.getEmbeddings(nodes.map((n) => g.shas[n]!), state.model.id, state.model.revision) : new Map<string, Float32Array>();
+    return pairList.map(([i, j]) => {
       const e = this.edge(state, i, j);
-      const g = state.graph;
       const shaI = g.shas[i]!;
       const shaJ = g.shas[j]!;
       let cosine: number;
@@ -321,28 +540,27 @@ export class DuplicateFinder {
         const vj = vectors.get(shaJ);
         cosine = vi && vj ? dot(vi, vj) : Number.NaN;
       }
-      const hash = packedDistance(g.packed, i, j);
-      const crop = cropDistance(g.packed, i, j);
-      const signals = {
-        exact: g.pixelShas[i] === g.pixelShas[j],
-        cosine,
-        hash,
-        hashMirror: packedMirrorDistance(g.packed, i, j),
-        crop,
-        align: e !== undefined ? (g.alignment[e] as number) : alignmentOf(g.packed, this.aligner, i, j, cosine, hash, crop),
-      };
-      return {
-        a: shaI,
-        b: shaJ,
-        tier: classifyPair(signals, t),
-        hashDistance: t.mirror ? Math.min(signals.hash, signals.hashMirror) : signals.hash,
-        cropHashDistance: signals.crop,
-        alignment: Number.isNaN(signals.align) ? null : round(signals.align, 4),
-        cosine: Number.isNaN(cosine) ? null : round(cosine, 4),
-        decision: decisions.get(pairKey(i, j)) ?? null,
-      };
+      const signals = e !== undefined ? signalsOf(g, e) : pairSignalsOf(g.packed, this.aligner, i, j, cosine, g.pixelShas[i] === g.pixelShas[j]);
+      return this.evidenceOf(shaI, shaJ, signals, t, decisions.get(pairKey(i, j)) ?? null);
     });
-    return { id, size: s.size, sellers: s.sellers, images, pairs };
+  }
+
+  private evidenceOf(a: string, b: string, signals: PairSignals, t: TierSettings, decision: PairDecision | null): PairEvidenceOut {
+    const capture = captureVerdict(signals, t);
+    const tier = classifyPair(signals, t);
+    return {
+      a,
+      b,
+      tier,
+      hashDistance: t.mirror ? Math.min(signals.hash, signals.hashMirror) : signals.hash,
+      cropHashDistance: signals.crop,
+      alignment: Number.isNaN(signals.align) ? null : round(signals.align, 4),
+      cosine: Number.isNaN(signals.cosine) ? null : round(signals.cosine, 4),
+      frame: Number.isNaN(capture.frame) ? null : round(capture.frame, 4),
+      colourDistance: capture.colour === null ? null : round(capture.colour, 1),
+      otherColour: tier !== 'exact' && tier !== 'near' && otherColour(signals, t),
+      decision,
+    };
   }
 
   private edge(state: GraphState, i: number, j: number): number | undefined {
@@ -402,6 +620,12 @@ export class DuplicateFinder {
       keeps: this.store.keeps().map((k) => ({ ...k, paths: this.store.paths(k.sha256) })),
     };
   }
+}
+
+function listingSummary(l: (ListingRef & { source: string | null; photos: number }) | undefined, id: string) {
+  return l
+    ? { id: l.id, title: l.title, seller: l.seller, sku: l.sku, price: l.price, category: l.category, url: l.url, source: l.source, photos: l.photos }
+    : { id, title: '', seller: null, sku: null, price: null, category: null, url: null, source: null, photos: 0 };
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

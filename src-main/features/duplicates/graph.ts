@@ -1,5 +1,6 @@
-import { ALIGN_BYTES, Aligner } from './alignment.js';
+import { ALIGN_BYTES, Aligner, type Window, mirrorSignature } from './alignment.js';
 import { CROP_HASH_COUNT, type ImageHashes, padConsistent, popcount32 } from './image-hash.js';
+import type { PairSignals } from './tiers.js';
 
 /**
  * The candidate graph: every pair of images worth a look, with its evidence. Built once per
@@ -22,6 +23,17 @@ export interface CandidateGraph {
   crop: Uint8Array;
   /** Correlation of the best crop placement of one image inside the other (alignment.ts); NaN when not searched (see alignmentOf). */
   alignment: Float32Array;
+  /** Colour distance at the crop placement (alignment.ts colourAt, degrees); NaN when not searched or either image is colourless. */
+  alignColour: Float32Array;
+  /**
+   * Whole-frame capture check (frameOf): grey correlation of the two frames laid on each other
+   * (or where padding puts one inside the other), plain and with one mirrored, and the colour
+   * distance there; NaN when the pair is outside FRAME_GATE (or colourless, for the colours).
+   */
+  frame: Float32Array;
+  frameColour: Float32Array;
+  frameMirror: Float32Array;
+  frameMirrorColour: Float32Array;
   exact: Uint8Array;
   length: number;
   /** Packed hashes and trim boxes per node (see packHashes), for evidence on pairs outside the graph. */
@@ -120,25 +132,104 @@ export function cropDistance(p: PackedHashes, i: number, j: number): number {
  */
 export const ALIGN_GATE = { minCosine: 0.9, minHash: 3, maxCrop: 16 } as const;
 
-/** Crop alignment score of a candidate pair: alignNodes when the gate lets the pair through, else NaN. */
-export function alignmentOf(p: PackedHashes, aligner: Aligner, i: number, j: number, cosine: number, hash: number, crop: number): number {
-  if (!(cosine >= ALIGN_GATE.minCosine) || hash < ALIGN_GATE.minHash || crop > ALIGN_GATE.maxCrop) return Number.NaN;
-  return alignNodes(p, aligner, i, j);
+/** Crop alignment of a candidate pair (alignPair) when the gate lets the pair through, else none. */
+export function alignmentOf(p: PackedHashes, aligner: Aligner, i: number, j: number, cosine: number, hash: number, crop: number): { score: number; colour: number; residual: number[] } {
+  if (!(cosine >= ALIGN_GATE.minCosine) || hash < ALIGN_GATE.minHash || crop > ALIGN_GATE.maxCrop) return { score: Number.NaN, colour: Number.NaN, residual: [Number.NaN] };
+  return alignPair(p, aligner, i, j);
 }
 
-/** Correlation of the best placement of one node as a crop of the other when their colours agree there; NaN when there is none. */
-export function alignNodes(p: PackedHashes, aligner: Aligner, i: number, j: number): number {
-  const placement = aligner.align(
-    p.thumbs.subarray(i * ALIGN_BYTES, (i + 1) * ALIGN_BYTES),
-    p.aspects[i] as number,
-    p.thumbs.subarray(j * ALIGN_BYTES, (j + 1) * ALIGN_BYTES),
-    p.aspects[j] as number,
-  );
-  return placement.score > 0 && placement.chroma <= MAX_CHROMA_DIFFERENCE ? placement.score : Number.NaN;
+/** Correlation of the best placement of one node as a crop of the other, and the colour distance there; score NaN when there is none. */
+export function alignPair(p: PackedHashes, aligner: Aligner, i: number, j: number): { score: number; colour: number; residual: number[] } {
+  const placement = aligner.align(thumbOf(p, i), p.aspects[i] as number, thumbOf(p, j), p.aspects[j] as number);
+  if (!(placement.score > 0)) return { score: Number.NaN, colour: Number.NaN, residual: [Number.NaN] };
+  const [c, k] = placement.container === 0 ? [thumbOf(p, i), thumbOf(p, j)] : [thumbOf(p, j), thumbOf(p, i)];
+  return { score: placement.score, colour: placement.colour, residual: aligner.residualShare(c, k, placement, RESIDUAL_TAUS) };
 }
 
-/** Largest mean chroma difference (Cb/Cr levels) at the aligned window that still counts as "the same colours". */
-const MAX_CHROMA_DIFFERENCE = 8;
+/** Crop alignment score when the colours agree there too (MAX_COLOUR_DISTANCE), else NaN: the grouping's relatedness test. */
+export function alignNodes(p: PackedHashes, aligner: Aligner, i: number, j: number, maxColour = MAX_COLOUR_DISTANCE): number {
+  const a = alignPair(p, aligner, i, j);
+  return a.colour > maxColour ? Number.NaN : a.score;
+}
+
+/** Default largest colour distance (degrees of hue, alignment.ts colourAt) that still counts as "the same colours". */
+export const MAX_COLOUR_DISTANCE = 20;
+
+function thumbOf(p: PackedHashes, i: number): Uint8Array {
+  return p.thumbs.subarray(i * ALIGN_BYTES, (i + 1) * ALIGN_BYTES);
+}
+
+/**
+ * Which pairs get the whole-frame check: any that a near branch could accept at some threshold
+ * (cosine at least the gate, or no embeddings to say, or hashes within a few bits).
+ */
+export const FRAME_GATE = { minCosine: 0.9, maxHash: 6 } as const;
+
+/**
+ * Whole-frame capture check of two nodes: one frame laid on the other (the same picture after
+ * resizing, re-encoding, tone edits, a watermark), or, when the trim boxes say "padded", the
+ * smaller content placed where the padding puts it. Grey correlation there (16x16 against the
+ * 32x32 container: a second shot from a moved camera shifts near and far things differently and
+ * leaves a residual), and the colour distance at the same place.
+ */
+export function frameOf(p: PackedHashes, aligner: Aligner, i: number, j: number, mirror: boolean): { score: number; colour: number; residual: number[] } {
+  const a = thumbOf(p, i);
+  const b = mirror ? mirrorSignature(thumbOf(p, j)) : thumbOf(p, j);
+  const identity: Window = { sx: 1, sy: 1, ox: 0, oy: 0 };
+  let best = { score: aligner.frameScore(a, b, identity), colour: Number.NaN, container: a, crop: b, w: identity };
+  const boxA = p.boxes.subarray(i * 4, i * 4 + 4);
+  const bj = p.boxes.subarray(j * 4, j * 4 + 4);
+  const boxB = mirror ? [1 - (bj[2] as number), bj[1] as number, 1 - (bj[0] as number), bj[3] as number] : bj;
+  if (padConsistent(boxA, boxB)) {
+    // Where b's whole frame lands in a when b's trimmed content is laid on a's (or the other way round).
+    const place = (inner: ArrayLike<number>, outer: ArrayLike<number>): Window | null => {
+      const sx = ((outer[2] as number) - (outer[0] as number)) / ((inner[2] as number) - (inner[0] as number));
+      const sy = ((outer[3] as number) - (outer[1] as number)) / ((inner[3] as number) - (inner[1] as number));
+      if (sx > 1.0001 || sy > 1.0001 || (sx > 0.97 && sy > 0.97)) return null;
+      return { sx, sy, ox: (outer[0] as number) - sx * (inner[0] as number), oy: (outer[1] as number) - sy * (inner[1] as number) };
+    };
+    for (const [container, crop, w] of [
+      [a, b, place(boxB, boxA)],
+      [b, a, place(boxA, boxB)],
+    ] as const) {
+      if (!w) continue;
+      const padded = aligner.paddedScore(container, crop, w);
+      if (padded.score > best.score) best = { score: padded.score, colour: Number.NaN, container, crop, w: padded.w };
+    }
+  }
+  return { score: best.score, colour: aligner.colourAt(best.container, best.crop, best.w), residual: aligner.residualShare(best.container, best.crop, best.w, RESIDUAL_TAUS) };
+}
+
+export const RESIDUAL_TAUS = [0.25, 0.5, 1] as const;
+
+/** Every signal of a pair of nodes, computed as the graph build does (for pairs outside the graph). */
+export function pairSignalsOf(p: PackedHashes, aligner: Aligner, i: number, j: number, cosine: number, exact: boolean): PairSignals {
+  const hash = packedDistance(p, i, j);
+  const hashMirror = packedMirrorDistance(p, i, j);
+  const crop = cropDistance(p, i, j);
+  const align = alignmentOf(p, aligner, i, j, cosine, hash, crop);
+  const frame = frameEvidence(p, aligner, i, j, cosine, hash, hashMirror);
+  return {
+    exact,
+    cosine,
+    hash,
+    hashMirror,
+    crop,
+    align: align.score,
+    alignColour: align.colour,
+    frame: frame.plain.score,
+    frameColour: frame.plain.colour,
+    frameMirror: frame.mirrored.score,
+    frameMirrorColour: frame.mirrored.colour,
+  };
+}
+
+/** Whole-frame check of a pair inside FRAME_GATE (frameOf), plain and mirrored; NaN outside it. */
+export function frameEvidence(p: PackedHashes, aligner: Aligner, i: number, j: number, cosine: number, hash: number, hashMirror: number) {
+  const none = { score: Number.NaN, colour: Number.NaN, residual: [Number.NaN] };
+  const gate = (h: number) => !(cosine < FRAME_GATE.minCosine) || h <= FRAME_GATE.maxHash;
+  return { plain: gate(hash) ? frameOf(p, aligner, i, j, false) : none, mirrored: gate(hashMirror) ? frameOf(p, aligner, i, j, true) : none };
+}
 
 /** The same, also trying image j mirrored. */
 export function packedMirrorDistance(p: PackedHashes, i: number, j: number): number {
@@ -235,6 +326,11 @@ export async function buildCandidateGraph(input: GraphInput): Promise<CandidateG
     hashMirror: new Uint8Array(m),
     crop: new Uint8Array(m),
     alignment: new Float32Array(m),
+    alignColour: new Float32Array(m),
+    frame: new Float32Array(m),
+    frameColour: new Float32Array(m),
+    frameMirror: new Float32Array(m),
+    frameMirrorColour: new Float32Array(m),
     exact: new Uint8Array(m),
     length: m,
     packed,
@@ -252,7 +348,14 @@ export async function buildCandidateGraph(input: GraphInput): Promise<CandidateG
     graph.hash[e] = packedDistance(packed, i, j);
     graph.hashMirror[e] = packedMirrorDistance(packed, i, j);
     graph.crop[e] = cropDistance(packed, i, j);
-    graph.alignment[e] = alignmentOf(packed, aligner, i, j, graph.cosine[e] as number, graph.hash[e] as number, graph.crop[e] as number);
+    const align = alignmentOf(packed, aligner, i, j, graph.cosine[e] as number, graph.hash[e] as number, graph.crop[e] as number);
+    graph.alignment[e] = align.score;
+    graph.alignColour[e] = align.colour;
+    const frame = frameEvidence(packed, aligner, i, j, graph.cosine[e] as number, graph.hash[e] as number, graph.hashMirror[e] as number);
+    graph.frame[e] = frame.plain.score;
+    graph.frameColour[e] = frame.plain.colour;
+    graph.frameMirror[e] = frame.mirrored.score;
+    graph.frameMirrorColour[e] = frame.mirrored.colour;
     graph.exact[e] = pixelShas[i] === pixelShas[j] ? 1 : 0;
   }
   return graph;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { ALIGN_BYTES, ALIGN_SIDE, CHROMA_SIDE } from './alignment.js';
+import { ALIGN_BYTES, ALIGN_SIDE, CHROMA_SCALE, CHROMA_SIDE } from './alignment.js';
 
 /**
  * Perceptual fingerprints of one image, computed after EXIF orientation and border trimming so
@@ -27,8 +27,8 @@ export interface ImageHashes {
   phashMirror: string;
   phashTrimMirror: string;
   /**
-   * Alignment signature (alignment.ts): the whole frame as a 32x32 grey thumbnail and 8x8 Cb/Cr
-   * planes, bytes; with `aspect` (width / height after orientation) it lets a candidate pair be
+   * Alignment signature (alignment.ts): the whole frame as a 32x32 grey thumbnail and 8x8 OKLab
+   * a/b planes (version 3; Cb/Cr before), bytes; with `aspect` (width / height after orientation) it lets a candidate pair be
    * searched for "one is a crop of the other".
    */
   thumb: Uint8Array;
@@ -36,7 +36,7 @@ export interface ImageHashes {
 }
 
 /** Version of the recipe above; stored with each row so a change of recipe recomputes old rows. */
-export const HASH_VERSION = 2;
+export const HASH_VERSION = 3;
 
 /** Largest mismatch (fraction of the frame) between two trim boxes that still counts as "one is the other padded". */
 const PAD_TOLERANCE = 0.03;
@@ -134,28 +134,50 @@ export async function computeImageHashes(bytes: Uint8Array): Promise<ImageHashes
   };
 }
 
-/** The alignment signature: the whole frame as a grey thumbnail and coarse chroma planes, bytes. */
+/** The alignment signature: the whole frame as a grey thumbnail and coarse OKLab a/b planes, bytes. */
 function alignSignature(img: Rgb, greySums: AreaSums): Uint8Array {
   const out = new Uint8Array(ALIGN_BYTES);
   const grey = resample(greySums, { x0: 0, y0: 0, x1: img.width, y1: img.height }, ALIGN_SIDE, ALIGN_SIDE);
   for (let i = 0; i < ALIGN_SIDE * ALIGN_SIDE; i++) out[i] = Math.round(grey[i] as number);
   const n = img.width * img.height;
-  const cb = new Float64Array(n);
-  const cr = new Float64Array(n);
+  const pa = new Float64Array(n);
+  const pb = new Float64Array(n);
+  const lab = [0, 0, 0];
   for (let i = 0; i < n; i++) {
-    const r = img.data[i * 3] as number;
-    const g = img.data[i * 3 + 1] as number;
-    const b = img.data[i * 3 + 2] as number;
-    cb[i] = 128 - 0.168736 * r - 0.331264 * g + 0.5 * b;
-    cr[i] = 128 + 0.5 * r - 0.418688 * g - 0.081312 * b;
+    oklab(img.data[i * 3] as number, img.data[i * 3 + 1] as number, img.data[i * 3 + 2] as number, lab);
+    pa[i] = lab[1] as number;
+    pb[i] = lab[2] as number;
   }
   const whole = { x0: 0, y0: 0, x1: img.width, y1: img.height };
   const cells = CHROMA_SIDE * CHROMA_SIDE;
-  [cb, cr].forEach((plane, k) => {
+  [pa, pb].forEach((plane, k) => {
     const small = resample(areaSums(plane, img.width, img.height), whole, CHROMA_SIDE, CHROMA_SIDE);
-    for (let i = 0; i < cells; i++) out[ALIGN_SIDE * ALIGN_SIDE + k * cells + i] = Math.max(0, Math.min(255, Math.round(small[i] as number)));
+    for (let i = 0; i < cells; i++) out[ALIGN_SIDE * ALIGN_SIDE + k * cells + i] = Math.max(0, Math.min(255, Math.round(128 + (small[i] as number) * CHROMA_SCALE)));
   });
   return out;
+}
+
+/** sRGB byte -> linear light. */
+const LINEAR = Float64Array.from({ length: 256 }, (_, v) => {
+  const c = v / 255;
+  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+});
+
+/**
+ * OKLab (Ottosson 2020) of an sRGB pixel into out = [L, a, b]. A perceptual space: equal
+ * distances look about equally different, and the hue angle atan2(b, a) survives brightness and
+ * contrast changes far better than in YCbCr.
+ */
+export function oklab(r: number, g: number, b: number, out: number[]): void {
+  const lr = LINEAR[r] as number;
+  const lg = LINEAR[g] as number;
+  const lb = LINEAR[b] as number;
+  const l = Math.cbrt(0.4122214708 * lr + 0.5363325363 * lg + 0.0514459929 * lb);
+  const m = Math.cbrt(0.2119034982 * lr + 0.6806995451 * lg + 0.1073969566 * lb);
+  const s = Math.cbrt(0.0883024619 * lr + 0.2817188376 * lg + 0.6299787005 * lb);
+  out[0] = 0.2104542553 * l + 0.793617785 * m - 0.0040720468 * s;
+  out[1] = 1.9779984951 * l - 2.428592205 * m + 0.4505937099 * s;
+  out[2] = 0.0259040371 * l + 0.7827717662 * m - 0.808675766 * s;
 }
 
 export interface Box {

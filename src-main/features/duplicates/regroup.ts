@@ -1,7 +1,7 @@
 import { Aligner } from './alignment.js';
 import { type CandidateGraph, alignNodes, nodeCosine, packedDistance } from './graph.js';
 import { type StarGroup, starGroups } from './grouping.js';
-import { type Tier, type TierSettings, classifyPair, pairStrength } from './tiers.js';
+import { type PairSignals, type Tier, type TierSettings, classifyPair, pairStrength } from './tiers.js';
 
 /** The user's verdicts as node indices: pair keys (grouping.pairKey) never grouped, pairs always near. */
 export interface Verdicts {
@@ -16,8 +16,20 @@ export function classifyEdges(g: CandidateGraph, t: TierSettings): Array<Tier | 
   return out;
 }
 
-function signalsOf(g: CandidateGraph, e: number) {
-  return { exact: g.exact[e] === 1, cosine: g.cosine[e] as number, hash: g.hash[e] as number, hashMirror: g.hashMirror[e] as number, crop: g.crop[e] as number, align: g.alignment[e] as number };
+export function signalsOf(g: CandidateGraph, e: number): PairSignals {
+  return {
+    exact: g.exact[e] === 1,
+    cosine: g.cosine[e] as number,
+    hash: g.hash[e] as number,
+    hashMirror: g.hashMirror[e] as number,
+    crop: g.crop[e] as number,
+    align: g.alignment[e] as number,
+    alignColour: g.alignColour[e] as number,
+    frame: g.frame[e] as number,
+    frameColour: g.frameColour[e] as number,
+    frameMirror: g.frameMirror[e] as number,
+    frameMirrorColour: g.frameMirrorColour[e] as number,
+  };
 }
 
 /**
@@ -62,6 +74,6 @@ export function groupCandidates(g: CandidateGraph, t: TierSettings, tier: Tier, 
       duplicates.has(key(i, j)) ||
       nodeCosine(g, i, j) >= t.relatedCosine ||
       packedDistance(g.packed, i, j) <= t.near.hash ||
-      alignNodes(g.packed, aligner, i, j) >= t.near.alignScore,
+      alignNodes(g.packed, aligner, i, j, t.near.colour) >= t.near.alignScore,
   );
 }

@@ -104,6 +104,34 @@ export class DuplicateStore {
     return this.stmts.listings.all(sha256) as ListingRef[];
   }
 
+  /** Every listing with its source and photo count, by id. */
+  allListings(): Map<string, ListingRef & { source: string | null; photos: number }> {
+    const rows = this.db
+      .prepare(
+        `SELECT l.id, l.title, l.seller, l.sku, l.price, l.category, l.url, l.source,
+                (SELECT count(DISTINCT li.sha256) FROM listing_images li WHERE li.listing_id = l.id) AS photos
+         FROM listings l ORDER BY l.id`,
+      )
+      .all() as Array<ListingRef & { source: string | null; photos: number }>;
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** Listing ids showing each image (images without listings are absent). */
+  listingIdsBySha(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const row of this.db.prepare('SELECT DISTINCT sha256, listing_id AS id FROM listing_images ORDER BY listing_id').iterate() as Iterable<{ sha256: string; id: string }>) {
+      const list = out.get(row.sha256);
+      if (list) list.push(row.id);
+      else out.set(row.sha256, [row.id]);
+    }
+    return out;
+  }
+
+  /** Listing sources (listing files) and how many listings each holds. */
+  sources(): Array<{ source: string; listings: number }> {
+    return this.db.prepare('SELECT source, count(*) AS listings FROM listings WHERE source IS NOT NULL GROUP BY source ORDER BY source').all() as Array<{ source: string; listings: number }>;
+  }
+
   hasImage(sha256: string): boolean {
     return this.stmts.imageExists.get(sha256) !== undefined;
   }

@@ -21,6 +21,19 @@ export interface NearRule {
   alignScore: number;
   /** ... or when the hashes alone are this close (pixels nearly identical). */
   hashAlone: number;
+  /**
+   * And in every case, evidence of the same capture: the whole frames (or the padded content)
+   * correlate at least this much laid on each other, or one aligns as a crop (alignScore). A
+   * second shot from a nearby viewpoint passes the hashes and the cosine but not this.
+   */
+  frame: number;
+  /**
+   * The frame bar when either image is colourless: a greyscale copy's grey levels come from its
+   * tool's own luminance formula (not ours), so they correlate less with ours on saturated colours.
+   */
+  frameGrey: number;
+  /** And the colours agree where the frames were laid on each other: colour distance (degrees of hue) at most this; a greyscale copy is not contradicted. */
+  colour: number;
 }
 
 export interface TierSettings {
@@ -42,7 +55,7 @@ export interface TierSettings {
  * of 0.998-1.0 to different photos (real photos are outside their training domain and collapse
  * together), so no cosine by itself marks "the same photo".
  */
-export const DEFAULT_NEAR: NearRule = { cosine: 0.95, hash: 10, cropCosine: 0.97, cropHash: 2, alignCosine: 0.95, alignScore: 0.99, hashAlone: 2 };
+export const DEFAULT_NEAR: NearRule = { cosine: 0.95, hash: 10, cropCosine: 0.97, cropHash: 2, alignCosine: 0.95, alignScore: 0.99, hashAlone: 2, frame: 0.95, frameGrey: 0.9, colour: 20 };
 export const DEFAULT_SIMILAR_COSINE = 0.85;
 export const DEFAULT_RELATED_COSINE = 0.4;
 
@@ -63,17 +76,71 @@ export interface PairSignals {
   crop: number;
   /** Correlation of one image placed as a crop inside the other (see graph.ts alignmentOf); NaN when none. */
   align: number;
+  /** Colour distance at that crop placement (degrees); NaN when either image is colourless or there is no placement. */
+  alignColour: number;
+  /** Whole-frame grey correlation (graph.ts frameOf) and the colour distance there; NaN when not computed / colourless. */
+  frame: number;
+  frameColour: number;
+  /** The same with one image mirrored. */
+  frameMirror: number;
+  frameMirrorColour: number;
+}
+
+/** What the signals say about the capture and the colours, before any threshold on the hashes or the cosine. */
+export interface CaptureVerdict {
+  /** Frames (or the padded content) line up, or one is a crop of the other. */
+  sameCapture: boolean;
+  /** ... and the colours agree there (or one is colourless). */
+  sameColours: boolean;
+  /** Colour distance at the placement that made the capture match (null when colourless or no placement). */
+  colour: number | null;
+  /** Whole-frame correlation used (plain, or mirrored with `mirror` when that is better). */
+  frame: number;
+}
+
+export function captureVerdict(s: PairSignals, t: TierSettings): CaptureVerdict {
+  const useMirror = t.mirror && s.frameMirror > s.frame;
+  const frame = useMirror ? s.frameMirror : s.frame;
+  const frameColour = useMirror ? s.frameMirrorColour : s.frameColour;
+  const agrees = (c: number) => !(c > t.near.colour);
+  const byFrame = frame >= (Number.isNaN(frameColour) ? t.near.frameGrey : t.near.frame);
+  const byCrop = s.align >= t.near.alignScore;
+  const frameOk = byFrame && agrees(frameColour);
+  const cropOk = byCrop && agrees(s.alignColour);
+  const used = frameOk ? frameColour : cropOk ? s.alignColour : byFrame ? frameColour : byCrop ? s.alignColour : Number.NaN;
+  return { sameCapture: byFrame || byCrop, sameColours: frameOk || cropOk, colour: Number.isNaN(used) ? null : used, frame };
+}
+
+/**
+ * "Same photo, other colour": the hashes and cosine would make the pair near (or the frames line
+ * up at the looser colourless bar, or one aligns as a crop), but the colours disagree where the
+ * frames or the crop were laid on each other.
+ */
+export function otherColour(s: PairSignals, t: TierSettings): boolean {
+  const v = captureVerdict(s, t);
+  if (v.sameColours) return false;
+  const useMirror = t.mirror && s.frameMirror > s.frame;
+  const frameColour = useMirror ? s.frameMirrorColour : s.frameColour;
+  const branches = nearBranches(s, t);
+  return ((branches.hashes || v.frame >= t.near.frameGrey) && frameColour > t.near.colour) || (s.align >= t.near.alignScore && s.alignColour > t.near.colour);
+}
+
+/** Which near branches the hashes, the cosine and the crop alignment satisfy, before the capture and colour checks. */
+function nearBranches(s: PairSignals, t: TierSettings): { hashes: boolean; aligned: boolean } {
+  const h = t.mirror ? Math.min(s.hash, s.hashMirror) : s.hash;
+  const c = s.cosine;
+  const hasCosine = !Number.isNaN(c);
+  return {
+    hashes: h <= t.near.hashAlone || (hasCosine && ((c >= t.near.cosine && h <= t.near.hash) || (c >= t.near.cropCosine && s.crop <= t.near.cropHash))),
+    aligned: hasCosine && c >= t.near.alignCosine && s.align >= t.near.alignScore,
+  };
 }
 
 export function classifyPair(s: PairSignals, t: TierSettings): Tier | null {
   if (s.exact) return 'exact';
-  const h = t.mirror ? Math.min(s.hash, s.hashMirror) : s.hash;
-  const c = s.cosine;
-  const hasCosine = !Number.isNaN(c);
-  if (h <= t.near.hashAlone) return 'near';
-  if (hasCosine && ((c >= t.near.cosine && h <= t.near.hash) || (c >= t.near.cropCosine && s.crop <= t.near.cropHash))) return 'near';
-  if (hasCosine && c >= t.near.alignCosine && s.align >= t.near.alignScore) return 'near';
-  if (hasCosine && c >= t.similarCosine) return 'similar';
+  const { hashes, aligned } = nearBranches(s, t);
+  if ((hashes || aligned) && captureVerdict(s, t).sameColours) return 'near';
+  if (!Number.isNaN(s.cosine) && s.cosine >= t.similarCosine) return 'similar';
   return null;
 }
 
