@@ -60,7 +60,7 @@ export interface ModelsBench {
 }
 
 /** Benchmark images: the demo catalog's photos re-encoded at marketplace size, else generated JPEGs. */
-async function benchImages(count: number, dir: string): Promise<{ files: string[]; source: string }> {
+export async function benchImages(count: number, dir: string): Promise<{ files: string[]; source: string }> {
   const catalog = path.join(resourcesDir, 'demo-catalog', 'images');
   const names = (await fs.readdir(catalog).catch(() => [] as string[])).filter((n) => /\.(jpe?g|png|webp)$/i.test(n)).sort();
   await fs.mkdir(dir, { recursive: true });
@@ -84,17 +84,17 @@ async function benchImages(count: number, dir: string): Promise<{ files: string[
 }
 
 const WORDS = ['red', 'blue', 'striped', 'leather', 'ceramic', 'mug', 'sneakers', 'handbag', 'wool', 'hat', 'lamp', 'vase', 'chair', 'cotton', 't-shirt', 'size', 'XL', 'polka', 'dot'];
-function benchTexts(count: number): string[] {
+export function benchTexts(count: number): string[] {
   return Array.from({ length: count }, (_, i) => Array.from({ length: 4 + (i % 9) }, (_, j) => WORDS[(i * 7 + j * 3) % WORDS.length]).join(' '));
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number }> {
+export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number }> {
   const t0 = performance.now();
   const value = await fn();
   return { value, seconds: (performance.now() - t0) / 1000 };
 }
 
-const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
 
 function cosines(a: Float32Array[], b: Float32Array[]): number[] {

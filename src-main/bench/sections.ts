@@ -3,6 +3,8 @@ import { importSection } from './import.js';
 import { modelsSection } from './models.js';
 import type { BenchSection } from './report.js';
 import { searchSection } from './search.js';
+import { startupSection } from './startup.js';
+import { threadsSection } from './threads.js';
 
 /** Sections `lookalike bench` runs, in order; add yours here. */
-export const benchSections: BenchSection[] = [modelsSection, importSection, searchSection, duplicatesSection];
+export const benchSections: BenchSection[] = [modelsSection, threadsSection, startupSection, importSection, searchSection, duplicatesSection];

@@ -13,8 +13,10 @@ export interface EmbedderOptions {
   variant?: string;
   /** Forced provider or order ("cpu", "webgpu,cpu"); default: LOOKALIKE_PROVIDER, else the platform order. */
   provider?: string;
-  /** Intra-op threads per session; default LOOKALIKE_THREADS, else every core. */
+  /** Intra-op threads per session; default LOOKALIKE_THREADS, else one per physical core. */
   threads?: number;
+  /** Let idle intra-op threads spin (ORT's default); default off (LOOKALIKE_SPIN=1 turns it on). */
+  spinning?: boolean;
   /** Images per model run (default 8). */
   batchSize?: number;
   /** Texts per model run (default 32). */
@@ -161,7 +163,7 @@ export class OnnxEmbedder implements Embedder {
 
   static async load(pack: PackInfo, options: EmbedderOptions = {}): Promise<OnnxEmbedder> {
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-    const settings: SessionSettings = sessionSettings({ provider: options.provider, threads: options.threads });
+    const settings: SessionSettings = sessionSettings({ provider: options.provider, threads: options.threads, spinning: options.spinning });
     const variant = pickVariant(pack.variants, options.variant ?? process.env.LOOKALIKE_VARIANT);
     let spec;
     try {

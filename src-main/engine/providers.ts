@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -98,18 +99,84 @@ export interface SessionSettings {
   order: ProviderName[];
   forced: boolean;
   intraOpThreads: number;
+  /**
+   * Whether idle intra-op threads spin (ORT's default) or sleep. Spinning saves microseconds per
+   * operator on an idle machine and costs 2-3x when another job wants the cores; off by default,
+   * LOOKALIKE_SPIN=1 turns it on.
+   */
+  spinning: boolean;
 }
 
-/**
- * Default intra-op threads: every core. Leaving one idle for the UI halved real-size SigLIP on 2
- * cores (2.5 -> 5.0 images/s, docs/PERFORMANCE.md); the backend process runs below normal
- * priority instead (backend/host.ts), so the UI still gets a core when it wants one.
- */
-export function defaultThreads(): number {
+/** Logical CPUs this process may use (affinity and cgroup limits included where Node knows them). */
+export function logicalCpus(): number {
   return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
 }
 
-export function sessionSettings(options: { provider?: string; threads?: number } = {}, env: NodeJS.ProcessEnv = process.env): SessionSettings {
+/**
+ * Distinct physical cores among the logical CPUs, from Linux's topology files: each CPU's
+ * `core_cpus_list` (older kernels: `thread_siblings_list`) names the hardware threads of its core.
+ */
+export function physicalCoresFromTopology(siblingLists: Array<string | null>): number | null {
+  const cores = new Set<string>();
+  for (const list of siblingLists) {
+    if (list === null) return null;
+    cores.add(list.trim());
+  }
+  return cores.size || null;
+}
+
+function readTopology(cpu: number): string | null {
+  for (const name of ['core_cpus_list', 'thread_siblings_list']) {
+    try {
+      return fs.readFileSync(`/sys/devices/system/cpu/cpu${cpu}/topology/${name}`, 'utf8');
+    } catch {
+      // older kernel or no sysfs: try the next name
+    }
+  }
+  return null;
+}
+
+let physicalCache: number | null = null;
+
+/**
+ * Physical cores this process can use. SMT siblings share one core's execution units, so a
+ * second inference thread on them adds little and competes with the UI and decoding. Linux reads
+ * the CPU topology, macOS asks sysctl; elsewhere (Windows) half the logical CPUs when there are
+ * at least 4 (2 hardware threads per core is the common case), else all of them.
+ */
+export function physicalCores(): number {
+  if (physicalCache !== null) return physicalCache;
+  const logical = logicalCpus();
+  let physical: number | null = null;
+  if (process.platform === 'linux') {
+    const online = os.cpus().length;
+    physical = physicalCoresFromTopology(Array.from({ length: online }, (_, i) => readTopology(i)));
+    // Fewer CPUs allowed than online (taskset, containers): assume the same threads per core.
+    if (physical !== null && logical < online) physical = Math.max(1, Math.round((logical * physical) / online));
+  } else if (process.platform === 'darwin') {
+    try {
+      physical = Number(execFileSync('sysctl', ['-n', 'hw.physicalcpu'], { encoding: 'utf8', timeout: 2000 }).trim()) || null;
+    } catch {
+      physical = null;
+    }
+  }
+  physicalCache = Math.max(1, Math.min(logical, physical ?? (logical >= 4 ? Math.floor(logical / 2) : logical)));
+  return physicalCache;
+}
+
+/**
+ * Default intra-op threads: one per physical core. The threads do not spin while they wait
+ * (`allow_spinning` 0, see createSession), so a competing job does not make them fight over the
+ * cores; the backend process runs below normal priority (backend/host.ts), so the window stays
+ * first in line. Measured on 2 cores: one thread instead of two halved real-size SigLIP idle (2.5
+ * vs 5.0 images/s); under load spinning threads lost 2-3x where non-spinning ones held
+ * (docs/PERFORMANCE.md, `lookalike bench --only threads`).
+ */
+export function defaultThreads(): number {
+  return physicalCores();
+}
+
+export function sessionSettings(options: { provider?: string; threads?: number; spinning?: boolean } = {}, env: NodeJS.ProcessEnv = process.env): SessionSettings {
   const forcedValue = options.provider ?? env.LOOKALIKE_PROVIDER;
   const threadsEnv = env.LOOKALIKE_THREADS ? Number(env.LOOKALIKE_THREADS) : undefined;
   const threads = options.threads ?? (threadsEnv && Number.isInteger(threadsEnv) && threadsEnv > 0 ? threadsEnv : defaultThreads());
@@ -117,6 +184,7 @@ export function sessionSettings(options: { provider?: string; threads?: number }
     order: forcedValue ? parseProviderOrder(forcedValue) : defaultProviderOrder(),
     forced: Boolean(forcedValue),
     intraOpThreads: threads,
+    spinning: options.spinning ?? env.LOOKALIKE_SPIN === '1',
   };
 }
 
@@ -156,6 +224,7 @@ export async function createSession(
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
         executionMode: 'sequential',
+        ...(settings.spinning ? {} : { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } }),
       });
       return { session, report: { active: provider, skipped, forced: settings.forced } };
     } catch (err) {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectPack } from '../../src-main/engine/pack.js';
-import { defaultProviderOrder, findVulkanLoader, parseProviderOrder, sessionSettings } from '../../src-main/engine/providers.js';
+import { defaultProviderOrder, findVulkanLoader, parseProviderOrder, physicalCores, physicalCoresFromTopology, sessionSettings } from '../../src-main/engine/providers.js';
 import { fitLine, scoringFromConfig } from '../../src-main/engine/scoring.js';
 import { pickVariant } from '../../src-main/engine/variants.js';
 
@@ -29,12 +29,27 @@ describe('execution provider order', () => {
     expect(parseProviderOrder('webgpu, CPU')).toEqual(['webgpu', 'cpu']);
     expect(() => parseProviderOrder('gpu')).toThrow(/unknown execution provider "gpu"/);
   });
-  it('takes LOOKALIKE_PROVIDER and LOOKALIKE_THREADS; threads default to every core', () => {
-    expect(sessionSettings({}, { LOOKALIKE_PROVIDER: 'cpu', LOOKALIKE_THREADS: '3' })).toEqual({ order: ['cpu'], forced: true, intraOpThreads: 3 });
+  it('takes LOOKALIKE_PROVIDER, LOOKALIKE_THREADS and LOOKALIKE_SPIN; threads default to the physical cores, no spinning', () => {
+    expect(sessionSettings({}, { LOOKALIKE_PROVIDER: 'cpu', LOOKALIKE_THREADS: '3' })).toEqual({ order: ['cpu'], forced: true, intraOpThreads: 3, spinning: false });
+    expect(sessionSettings({}, { LOOKALIKE_SPIN: '1' }).spinning).toBe(true);
     const d = sessionSettings({}, {});
     expect(d.forced).toBe(false);
-    expect(d.intraOpThreads).toBe(os.availableParallelism());
+    expect(d.intraOpThreads).toBe(physicalCores());
+    expect(physicalCores()).toBeLessThanOrEqual(os.availableParallelism());
     expect(sessionSettings({ provider: 'webgpu,cpu', threads: 1 }, { LOOKALIKE_PROVIDER: 'cpu' }).order).toEqual(['webgpu', 'cpu']);
+  });
+});
+
+describe('physical cores', () => {
+  it('counts each core once however many hardware threads it has', () => {
+    // 4 cores x 2 threads (Intel numbering: siblings n and n+4), then 2 cores without SMT, then ranges.
+    expect(physicalCoresFromTopology(['0,4\n', '1,5\n', '2,6\n', '3,7\n', '0,4\n', '1,5\n', '2,6\n', '3,7\n'])).toBe(4);
+    expect(physicalCoresFromTopology(['0\n', '1\n'])).toBe(2);
+    expect(physicalCoresFromTopology(['0-1', '0-1', '2-3', '2-3'])).toBe(2);
+  });
+  it('gives up when a CPU has no topology file', () => {
+    expect(physicalCoresFromTopology(['0', null])).toBeNull();
+    expect(physicalCoresFromTopology([])).toBeNull();
   });
 });
 
