@@ -9,6 +9,7 @@ import { type DropIntent, isImageFile, queryImageFromFile } from './drop';
 import { isTypingTarget, shortcutLabel, useHotkeys } from './hooks/useHotkeys';
 import { useI18n } from './i18n';
 import { pages } from './pages';
+import { focusSearchBox } from './pages/SearchPage';
 import { IntentProvider, useIntents } from './state/intents';
 import { JobProvider, useJobs } from './state/jobs';
 import { ScrollContext } from './state/scroll';
@@ -116,8 +117,8 @@ function Shell() {
   const hotkeys: Record<string, () => void> = {
     '/': () => {
       navigate('search');
-      // The search field exists once the Search page has rendered.
-      requestAnimationFrame(() => document.getElementById('search-text')?.focus());
+      // Now when Search is open, else as soon as the Search page has rendered its box.
+      focusSearchBox();
     },
     '?': () => setHelpOpen(true),
   };
@@ -173,10 +174,10 @@ function Shell() {
             </ErrorBoundary>
           ) : null}
         </main>
+        <Toasts />
         <StatusBar status={status} offline={Boolean(error)} />
       </div>
       <DropOverlay onDrop={onDrop} />
-      <Toasts />
       <Dialog
         open={helpOpen}
         title={t('shortcuts.title')}

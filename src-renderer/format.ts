@@ -9,9 +9,22 @@ export function formatPrice(language: Language, n: number): string {
   return new Intl.NumberFormat(language, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
 }
 
-/** 0.8731 → "0.873"; scores are compared by eye, three decimals are enough. */
-export function formatScore(n: number): string {
-  return n.toFixed(3);
+/**
+ * 0.8731 → "0.873" ("0,873" in Russian); scores are compared by eye, three decimals are enough.
+ * Follows the UI language (the I18nProvider keeps <html lang> current), so every page's scores
+ * match its percentages without each caller passing the language.
+ */
+export function formatScore(n: number, language: string = uiLanguage()): string {
+  return formatDecimal(n, 3, language);
+}
+
+/** A number with exactly `digits` decimals in the UI language (axis ticks, seconds). */
+export function formatDecimal(n: number, digits: number, language: string = uiLanguage()): string {
+  return new Intl.NumberFormat(language, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+}
+
+function uiLanguage(): string {
+  return (typeof document !== 'undefined' && document.documentElement.lang) || 'en';
 }
 
 export function formatPercent(language: Language, fraction: number): string {

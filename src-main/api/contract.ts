@@ -6,6 +6,7 @@ import { duplicatesMethods } from './schemas/duplicates.js';
 import { jobsMethods } from './schemas/jobs.js';
 import { imagesMethods } from './schemas/images.js';
 import { mismatchMethods } from './schemas/mismatch.js';
+import { modelDefaultMethods } from './schemas/model-default.js';
 import { modelsMethods } from './schemas/models.js';
 import { searchMethods } from './schemas/search.js';
 
@@ -19,6 +20,7 @@ export const contract = {
   ...mismatchMethods,
   ...compareMethods,
   ...modelsMethods,
+  ...modelDefaultMethods,
   ...searchMethods,
 };
 

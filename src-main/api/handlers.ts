@@ -22,6 +22,7 @@ import { catalogFacets, catalogImages } from '../features/images.js';
 import { jobsCancel, jobsGet, jobsList, jobsResume, jobsStart, jobsWatch } from '../jobs/handlers.js';
 import { compareCatalogHandler, compareLabelsHandler, compareQueryHandler } from '../features/compare/handlers.js';
 import { mismatchDecide, mismatchExport, mismatchList, mismatchUndo } from '../features/mismatch/handlers.js';
+import { modelsSetDefault } from '../features/model-default.js';
 import { modelsEmbed, modelsInstall, modelsList, modelsRemove } from '../features/models.js';
 import { searchQdrantPush, searchQdrantStatus, searchQuery } from '../features/search.js';
 import { appStatus } from '../features/status.js';
@@ -34,6 +35,7 @@ export const handlers: Handlers = {
   'models.install': modelsInstall,
   'models.remove': modelsRemove,
   'models.embed': modelsEmbed,
+  'models.setDefault': modelsSetDefault,
   'catalog.import': catalogImport,
   'catalog.loadDemo': catalogLoadDemo,
   'catalog.stats': catalogStats,

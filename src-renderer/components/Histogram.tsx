@@ -1,4 +1,5 @@
 import { useId, useRef } from 'react';
+import { formatDecimal } from '../format';
 import { useWidth } from '../hooks/useWidth';
 
 export interface HistogramBin {
@@ -27,7 +28,7 @@ interface Props {
 const PAD = { left: 36, right: 12, top: 14, bottom: 30 };
 
 /** Score distribution in plain SVG: one bar per bin, optional threshold markers. */
-export function Histogram({ bins, label, markers = [], highlight, xLabel, height = 180, formatTick = (v) => v.toFixed(2) }: Props) {
+export function Histogram({ bins, label, markers = [], highlight, xLabel, height = 180, formatTick = (v) => formatDecimal(v, 2) }: Props) {
   const titleId = useId();
   const box = useRef<HTMLDivElement>(null);
   const W = useWidth(box);

@@ -1,5 +1,5 @@
 import type { Progress } from '../../src-main/api/schemas/common';
-import { formatNumber, splitDuration } from '../format';
+import { formatDecimal, formatNumber, splitDuration } from '../format';
 import { useI18n } from '../i18n';
 import type { StringKey } from '../i18n/strings';
 
@@ -32,7 +32,7 @@ export function usePhaseLabel(): (phase: string) => string {
 export function useDurationLabel(): (seconds: number) => string {
   const { t } = useI18n();
   return (seconds) => {
-    if (seconds < 10) return t('time.s', { s: seconds.toFixed(1) });
+    if (seconds < 10) return t('time.s', { s: formatDecimal(seconds, 1) });
     const { h, m, s } = splitDuration(seconds);
     if (h > 0) return t('time.hm', { h, m });
     if (m > 0) return t('time.ms', { m, s: String(s).padStart(2, '0') });

@@ -1,6 +1,7 @@
 import { useCallback } from 'react';
 import { call } from '../api/client';
 import { useI18n } from '../i18n';
+import { hasUserSearch } from '../pages/SearchPage';
 import { useIntents } from '../state/intents';
 import { useJobs } from '../state/jobs';
 import { useToasts } from '../state/toasts';
@@ -28,7 +29,8 @@ export function useDemoLoader(onDone?: () => void) {
       if (!summary) return;
       onDone?.();
       toasts.show({ kind: 'success', message: t('demo.loaded', { listings: summary.listings, images: summary.indexed + summary.cached }) });
-      intents.requestSearch({ text: DEMO_QUERY });
+      // Land on a search with results, unless the user has a search of their own.
+      if (!hasUserSearch()) intents.requestSearch({ text: DEMO_QUERY });
     } catch (err) {
       toasts.show({ kind: 'error', message: t('demo.failed', { message: err instanceof Error ? err.message : String(err) }) });
     }

@@ -1,3 +1,5 @@
+import { enPhotos, ruPhotos } from './strings-photos';
+
 /** Every user-visible string of the UI, in English and Russian. Russian must define every key. */
 export const en = {
   'app.title': 'Lookalike',
@@ -345,6 +347,7 @@ export const en = {
   'catalog.browseLabel': 'Catalog listings',
   'error.page': 'This page stopped working:',
   'error.reload': 'Reload the app',
+  ...enPhotos,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -695,6 +698,7 @@ export const ru: Record<StringKey, string> = {
   'catalog.browseLabel': 'Объявления каталога',
   'error.page': 'Эта страница перестала работать:',
   'error.reload': 'Перезагрузить приложение',
+  ...ruPhotos,
 };
 
 export const dictionaries = { en, ru } as const;

@@ -102,6 +102,8 @@ export function CatalogPage({ refreshStatus, status }: PageProps) {
   };
 
   const running = job?.state === 'running' || demo.running;
+  // Once the demo is in the catalog, loading it again only re-reads it: not offered.
+  const demoLoaded = runs.data?.runs.some((r) => r.status === 'completed' && JSON.stringify(r.inputs).includes('demo-catalog')) ?? false;
   const empty = stats.data && stats.data.listings === 0 && stats.data.images === 0;
 
   return (
@@ -213,7 +215,7 @@ export function CatalogPage({ refreshStatus, status }: PageProps) {
             <button type="submit" className="primary" disabled={running} title={`${t('catalog.form.submit')} (Ctrl+Enter)`}>
               {t('catalog.form.submit')}
             </button>
-            {!empty && !running ? (
+            {!empty && !running && !demoLoaded ? (
               <button type="button" onClick={() => void demo.load()}>
                 {t('demo.buttonShort')}
               </button>
@@ -225,7 +227,7 @@ export function CatalogPage({ refreshStatus, status }: PageProps) {
 
       <RunHistory runs={runs.data?.runs} error={runs.error} onRetry={runs.reload} />
 
-      {stats.data && stats.data.listings > 0 ? <CatalogBrowser total={stats.data.listings} version={finished} /> : null}
+      {stats.data && stats.data.images > 0 ? <CatalogBrowser version={finished} /> : null}
 
       <Dialog
         open={dropped !== undefined}

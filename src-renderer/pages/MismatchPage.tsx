@@ -13,6 +13,7 @@ import { useHotkeys } from '../hooks/useHotkeys';
 import { usePersistentState } from '../hooks/usePersistentState';
 import { useI18n } from '../i18n';
 import type { Language, StringKey } from '../i18n/strings';
+import { plausibleAlternatives, scoresDisagree } from '../mismatch-signals';
 import { useToasts } from '../state/toasts';
 import type { PageProps } from '.';
 
@@ -24,6 +25,8 @@ type DecisionFilter = 'any' | 'undecided' | 'accept' | 'flag' | 'skip';
 const DECISION_LABEL: Record<Decision, StringKey> = { accept: 'mm.decision.accept', flag: 'mm.decision.flag', skip: 'mm.decision.skip' };
 const DECISION_TONE: Record<Decision, string> = { accept: 'badge ok', flag: 'badge danger', skip: 'badge' };
 
+export const DEFAULT_BELOW = 0.5;
+
 /** A probability as a percentage people can read: tiny ones are "<0.1%", not 5e-6. */
 export function formatProbability(language: Language, p: number): string {
   if (p > 0 && p < 0.001) return `<${new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(0.001)}`;
@@ -33,7 +36,8 @@ export function formatProbability(language: Language, p: number): string {
 export function MismatchPage({ status, navigate }: PageProps) {
   const { t, language } = useI18n();
   const toasts = useToasts();
-  const [below, setBelow] = usePersistentState<number>('mm.below', 1);
+  // The queue opens on what needs review (scores below one half), not on every listing.
+  const [below, setBelow] = usePersistentState<number>('mm.threshold', DEFAULT_BELOW);
   const [draft, setDraft] = useState(below);
   const [filter, setFilter] = usePersistentState<DecisionFilter>('mm.filter', 'any');
   useEffect(() => {
@@ -101,6 +105,8 @@ export function MismatchPage({ status, navigate }: PageProps) {
   const score = (i: Item) => (sigmoid ? i.probability : i.relativeScore);
   const scoreText = (v: number | null) => (v === null ? '—' : sigmoid ? formatProbability(language, v) : formatScore(v));
   const decided = useMemo(() => items.filter((i) => i.decision).length, [items]);
+  const alternatives = item ? plausibleAlternatives(item, item.alternatives) : [];
+  const disagreement = item ? scoresDisagree(item) : null;
 
   if (status && status.listings === 0) {
     return <EmptyPage heading={t('nav.mismatch')} icon="mismatch" title={t('mm.empty.title')} body={t('mm.empty.body')} action={{ label: t('common.goCatalog'), onClick: () => navigate('catalog') }} />;
@@ -230,6 +236,11 @@ export function MismatchPage({ status, navigate }: PageProps) {
                 {item.category ? ` · ${item.category}` : ''}
               </div>
               <h2 className="mm-title">{t('mm.quoted', { title: item.title })}</h2>
+              {item.imagePath ? (
+                <div className="muted small mm-path" title={item.imagePath}>
+                  {item.imagePath}
+                </div>
+              ) : null}
               {item.languageWarning ? (
                 <div className="notice warn small" role="note">
                   {t('mm.languageWarning', { script: item.script ?? '?' })}
@@ -255,10 +266,15 @@ export function MismatchPage({ status, navigate }: PageProps) {
                   </div>
                 ) : null}
               </div>
-              {item.alternatives.length ? (
-                <div className="mm-alternatives">
+              {disagreement ? (
+                <div className="notice info small mm-disagree" role="note" data-testid="mm-disagree">
+                  {t(disagreement === 'clipHigher' ? 'mm.disagree.clipHigher' : 'mm.disagree.siglipHigher')}
+                </div>
+              ) : null}
+              {alternatives.length ? (
+                <div className="mm-alternatives" data-testid="mm-alternatives">
                   <span className="muted small">{t('mm.alternatives')}</span>
-                  {item.alternatives.map((a) => (
+                  {alternatives.map((a) => (
                     <span key={a.text} className="badge accent">
                       {a.text} {a.probability !== null ? formatProbability(language, a.probability) : a.relativeScore !== null ? formatScore(a.relativeScore) : ''}
                     </span>

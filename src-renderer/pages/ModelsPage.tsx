@@ -6,6 +6,7 @@ import { ProgressBar } from '../components/ProgressBar';
 import { formatNumber } from '../format';
 import { useCall } from '../hooks/useCall';
 import { useI18n } from '../i18n';
+import { providerReason } from '../provider-reasons';
 import { useJobs } from '../state/jobs';
 import { useToasts } from '../state/toasts';
 import type { PageProps } from '.';
@@ -45,6 +46,17 @@ export function ModelsPage({ refreshStatus }: PageProps) {
     try {
       await call('models.remove', { id: m.id });
       toasts.show({ kind: 'success', message: t('models.removed', { name: m.name }) });
+    } catch (err) {
+      toasts.show({ kind: 'error', message: t('error.generic', { message: err instanceof Error ? err.message : String(err) }) });
+    }
+    list.reload();
+    refreshStatus();
+  };
+
+  const makeDefault = async (m: ModelListing) => {
+    try {
+      await call('models.setDefault', { id: m.id });
+      toasts.show({ kind: 'success', message: t('models.defaultSet', { name: m.name }) });
     } catch (err) {
       toasts.show({ kind: 'error', message: t('error.generic', { message: err instanceof Error ? err.message : String(err) }) });
     }
@@ -105,6 +117,13 @@ export function ModelsPage({ refreshStatus }: PageProps) {
                   {m.error}
                 </div>
               ) : null}
+              {m.status === 'ok' && !m.isDefault ? (
+                <div className="row">
+                  <button type="button" className="small" onClick={() => void makeDefault(m)}>
+                    {t('models.setDefault')}
+                  </button>
+                </div>
+              ) : null}
               {m.source === 'installed' ? (
                 <div className="row">
                   <button type="button" className="danger small" onClick={() => void remove(m)}>
@@ -139,7 +158,9 @@ export function ModelsPage({ refreshStatus }: PageProps) {
                   {provider.skipped.map((s) => (
                     <tr key={s.provider}>
                       <td>{s.provider}</td>
-                      <td className="muted">{s.reason}</td>
+                      <td className="muted" title={s.reason}>
+                        {providerReason(t, s.reason)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

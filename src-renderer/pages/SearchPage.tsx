@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { MethodInput, MethodOutput } from '../../src-main/api/contract';
 import { call, mediaUrl } from '../api/client';
 import { EmptyState, ErrorNotice, Kbd, Spinner } from '../components/Common';
@@ -8,13 +8,17 @@ import { ProgressBar } from '../components/ProgressBar';
 import { ListingCard } from '../components/ListingCard';
 import { VirtualGrid } from '../components/VirtualGrid';
 import { formatMs, formatNumber, formatScore } from '../format';
+import { useCall } from '../hooks/useCall';
 import { DEMO_QUERY, useDemoLoader } from '../hooks/useDemoLoader';
 import { useI18n } from '../i18n';
+import type { Language } from '../i18n/strings';
 import { type QueryImage, useIntents } from '../state/intents';
 import { onlyDemoModels } from '../useStatus';
 import type { PageProps } from '.';
 
 type SearchOutput = MethodOutput<'search.query'>;
+type Result = SearchOutput['results'][number];
+type Match = NonNullable<SearchOutput['match']>;
 
 interface Query {
   image?: QueryImage;
@@ -26,9 +30,11 @@ interface Query {
   seller: string;
   priceMin: string;
   priceMax: string;
+  /** Near-identical copies of a photo stacked into one result. */
+  stack: boolean;
 }
 
-const EMPTY: Query = { text: '', textWeight: 0.5, k: 50, model: '', category: '', seller: '', priceMin: '', priceMax: '' };
+const EMPTY: Query = { text: '', textWeight: 0.5, k: 50, model: '', category: '', seller: '', priceMin: '', priceMax: '', stack: true };
 
 const SESSION_KEY = 'lookalike.search';
 
@@ -50,6 +56,48 @@ function saveQuery(q: Query): void {
 /** The last query and its answer outlive the page, so switching pages does not lose a search. */
 let remembered: { query: Query; output?: SearchOutput } = { query: loadQuery() };
 
+/** Whether the user has a search of their own (the demo loader must not replace it). */
+export function hasUserSearch(): boolean {
+  const q = loadQuery();
+  return Boolean(q.text.trim() || q.image);
+}
+
+let focusPending = false;
+
+/** "/" from any page: focus the search box now, or as soon as the Search page has rendered it. */
+export function focusSearchBox(): void {
+  const box = document.getElementById('search-text');
+  if (box) box.focus();
+  else focusPending = true;
+}
+
+/** A grid cell: a result, or (expanded) one of its copies right after it. */
+interface Cell {
+  result: Result;
+  rank: number;
+  /** Rank of the result this is a copy of. */
+  copyOf?: number;
+  /** Copies stacked under this result (0 for a copy). */
+  copies: number;
+}
+
+export function searchCells(results: readonly Result[], open: ReadonlySet<string>): Cell[] {
+  return results.flatMap((r, i) => [
+    { result: r, rank: i + 1, copies: r.copies.length },
+    ...(open.has(r.sha256) ? r.copies.map((c) => ({ result: { ...c, copies: [] }, rank: i + 1, copyOf: i + 1, copies: 0 })) : []),
+  ]);
+}
+
+/** The weak-match signal in words: "4 %" (SigLIP probability) or "2.0 σ" (CLIP, above the catalog's typical score). */
+export function matchValue(language: Language, match: Match): string {
+  if (match.kind === 'probability') {
+    const p = match.best;
+    if (p > 0 && p < 0.001) return `<${new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(0.001)}`;
+    return new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: p < 0.1 ? 1 : 0 }).format(p);
+  }
+  return `${new Intl.NumberFormat(language, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(match.best)} σ`;
+}
+
 function toInput(q: Query): MethodInput<'search.query'> {
   const filter = {
     ...(q.category.trim() ? { category: q.category.trim() } : {}),
@@ -64,6 +112,7 @@ function toInput(q: Query): MethodInput<'search.query'> {
     k: q.k,
     ...(q.model ? { model: q.model } : {}),
     ...(Object.keys(filter).length ? { filter } : {}),
+    stack: q.stack,
   };
 }
 
@@ -75,8 +124,21 @@ export function SearchPage({ status, navigate }: PageProps) {
   const [busy, setBusy] = useState(false);
   const [showFilters, setShowFilters] = useState(Boolean(query.category || query.seller || query.priceMin || query.priceMax));
   const abort = useRef<AbortController>(undefined);
+  const box = useRef<HTMLInputElement>(null);
   const demo = useDemoLoader();
-  const ids = { category: useId(), seller: useId(), min: useId(), max: useId(), k: useId(), model: useId(), weight: useId() };
+  const ids = { category: useId(), seller: useId(), min: useId(), max: useId(), k: useId(), model: useId(), weight: useId(), stack: useId() };
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  // Category and seller pick lists, with counts; re-read when the catalog changes.
+  const facets = useCall('catalog.facets', {}, showFilters);
+  const reloadFacets = facets.reload;
+  useEffect(() => reloadFacets(), [status?.listings, reloadFacets]);
+
+  // "/" pressed on another page: focus the box once it is here.
+  useEffect(() => {
+    if (!focusPending) return;
+    focusPending = false;
+    box.current?.focus();
+  });
 
   const run = useCallback(async (q: Query) => {
     remembered = { query: q, output: remembered.output };
@@ -91,6 +153,7 @@ export function SearchPage({ status, navigate }: PageProps) {
       const out = await call('search.query', toInput(q), { signal: controller.signal });
       if (controller.signal.aborted) return;
       remembered = { query: q, output: out };
+      setOpen(new Set());
       setOutput(out);
     } catch (err) {
       if (!controller.signal.aborted) setError(err instanceof Error ? err : new Error(String(err)));
@@ -99,12 +162,16 @@ export function SearchPage({ status, navigate }: PageProps) {
     }
   }, []);
 
-  const update = (patch: Partial<Query>, search = false) => {
+  const priceTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const update = (patch: Partial<Query>, search: boolean | 'soon' = false) => {
     const next = { ...query, ...patch };
     setQuery(next);
     remembered = { ...remembered, query: next };
-    if (search) void run(next);
+    clearTimeout(priceTimer.current);
+    if (search === 'soon') priceTimer.current = setTimeout(() => void run(next), 400);
+    else if (search) void run(next);
   };
+  useEffect(() => () => clearTimeout(priceTimer.current), []);
 
   // After a reload the query is back but not its answer: ask again.
   useEffect(() => {
@@ -120,6 +187,14 @@ export function SearchPage({ status, navigate }: PageProps) {
     setQuery(next);
     void run(next);
   }, [searchRequest, clearSearchRequest, run]);
+
+  const cells = useMemo(() => searchCells(output?.results ?? [], open), [output, open]);
+  const toggle = (sha256: string) =>
+    setOpen((old) => {
+      const next = new Set(old);
+      if (!next.delete(sha256)) next.add(sha256);
+      return next;
+    });
 
   const similarTo = (sha256: string, title: string) => update({ image: { ref: { sha256 }, preview: mediaUrl('thumb', sha256), name: title }, text: '' }, true);
 
@@ -186,6 +261,7 @@ export function SearchPage({ status, navigate }: PageProps) {
               <div className="query-row">
                 <input
                   id="search-text"
+                  ref={box}
                   type="search"
                   value={query.text}
                   onChange={(e) => update({ text: e.target.value })}
@@ -227,8 +303,13 @@ export function SearchPage({ status, navigate }: PageProps) {
                     ))}
                   </select>
                 </label>
+                <label className="inline-field check" htmlFor={ids.stack} title={t('search.stack.hint')}>
+                  <input id={ids.stack} type="checkbox" checked={query.stack} onChange={(e) => update({ stack: e.target.checked }, true)} />
+                  <span>{t('search.stack')}</span>
+                </label>
                 <button type="button" className="ghost small" aria-expanded={showFilters} onClick={() => setShowFilters((v) => !v)}>
                   {t('search.filters')}
+                  {query.category || query.seller || query.priceMin || query.priceMax ? ` (${[query.category, query.seller, query.priceMin, query.priceMax].filter(Boolean).length})` : ''}
                 </button>
                 <span className="spacer" />
                 <span className="muted">
@@ -237,22 +318,21 @@ export function SearchPage({ status, navigate }: PageProps) {
               </div>
               {showFilters ? (
                 <div className="filters">
-                  <div className="field">
-                    <label htmlFor={ids.category}>{t('search.filter.category')}</label>
-                    <input id={ids.category} type="text" value={query.category} onChange={(e) => update({ category: e.target.value })} />
-                  </div>
-                  <div className="field">
-                    <label htmlFor={ids.seller}>{t('search.filter.seller')}</label>
-                    <input id={ids.seller} type="text" value={query.seller} onChange={(e) => update({ seller: e.target.value })} />
-                  </div>
+                  <FacetSelect id={ids.category} label={t('search.filter.category')} value={query.category} options={facets.data?.categories} onChange={(category) => update({ category }, true)} />
+                  <FacetSelect id={ids.seller} label={t('search.filter.seller')} value={query.seller} options={facets.data?.sellers} onChange={(seller) => update({ seller }, true)} />
                   <div className="field">
                     <label htmlFor={ids.min}>{t('search.filter.priceMin')}</label>
-                    <input id={ids.min} type="number" inputMode="decimal" value={query.priceMin} onChange={(e) => update({ priceMin: e.target.value })} />
+                    <input id={ids.min} type="number" inputMode="decimal" value={query.priceMin} onChange={(e) => update({ priceMin: e.target.value }, 'soon')} />
                   </div>
                   <div className="field">
                     <label htmlFor={ids.max}>{t('search.filter.priceMax')}</label>
-                    <input id={ids.max} type="number" inputMode="decimal" value={query.priceMax} onChange={(e) => update({ priceMax: e.target.value })} />
+                    <input id={ids.max} type="number" inputMode="decimal" value={query.priceMax} onChange={(e) => update({ priceMax: e.target.value }, 'soon')} />
                   </div>
+                  {query.category || query.seller || query.priceMin || query.priceMax ? (
+                    <button type="button" className="ghost small filters-clear" onClick={() => update({ category: '', seller: '', priceMin: '', priceMax: '' }, true)}>
+                      {t('search.filter.clear')}
+                    </button>
+                  ) : null}
                 </div>
               ) : null}
             </div>
@@ -263,11 +343,25 @@ export function SearchPage({ status, navigate }: PageProps) {
             <div className="results-meta" aria-live="polite" data-testid="search-meta">
               {busy ? <span className="spinner" aria-hidden="true" /> : null}
               <span>{t('search.meta', { n: formatNumber(language, results.length), ms: formatMs(language, output.ms), model: output.model, searched: formatNumber(language, output.searched) })}</span>
+              {output.stacked && results.some((r) => r.copies.length) ? (
+                <span className="badge">{t('search.stackedMeta', { n: formatNumber(language, results.reduce((s, r) => s + r.copies.length, 0)) })}</span>
+              ) : null}
               <span className="badge">{output.method === 'exact' ? t('search.method.exact') : output.method === 'ann' ? t('search.method.ann') : 'Qdrant'}</span>
+              {output.match && !output.match.weak ? (
+                <span className="badge ok" title={t(output.match.kind === 'probability' ? 'search.match.probabilityHint' : 'search.match.relativeHint')}>
+                  {t('search.match.best', { value: matchValue(language, output.match) })}
+                </span>
+              ) : null}
               <span className="muted small">{t('search.scoreNote')}</span>
             </div>
           ) : busy ? (
             <Spinner label={t('search.searching')} />
+          ) : null}
+          {output?.match?.weak && results.length > 0 ? (
+            <div className="notice warn" role="note" data-testid="weak-match">
+              <strong>{t('search.weak.title')}</strong>{' '}
+              {t(output.match.kind === 'probability' ? 'search.weak.probability' : 'search.weak.relative', { value: matchValue(language, output.match), threshold: matchValue(language, { ...output.match, best: output.match.threshold }) })}
+            </div>
           ) : null}
           {output && results.length === 0 ? (
             <EmptyState title={t('search.noResults.title')}>
@@ -275,24 +369,44 @@ export function SearchPage({ status, navigate }: PageProps) {
             </EmptyState>
           ) : null}
           {results.length > 0 ? (
-            <VirtualGrid
-              items={results}
-              label={t('search.results')}
-              getKey={(r) => r.sha256}
-              minColumnWidth={176}
-              footerHeight={results.some((r) => r.listings.length > 1) ? 80 : 62}
-              renderItem={(r, i) => (
-                <ListingCard
-                  sha256={r.sha256}
-                  listing={r.listing ?? undefined}
-                  rank={i + 1}
-                  score={formatScore(r.score)}
-                  title={t('search.similarTo', { title: r.listing?.title ?? r.sha256.slice(0, 12) })}
-                  onClick={() => similarTo(r.sha256, r.listing?.title ?? r.sha256.slice(0, 12))}
-                  footer={r.listings.length > 1 ? <div className="listing-meta">{t('search.moreListings', { n: r.listings.length - 1 })}</div> : undefined}
-                />
-              )}
-            />
+            <div className={output?.match?.weak ? 'results weak' : 'results'}>
+              <VirtualGrid
+                items={cells}
+                label={t('search.results')}
+                getKey={(c) => (c.copyOf ? `${c.result.sha256}@${c.copyOf}` : c.result.sha256)}
+                minColumnWidth={176}
+                footerHeight={results.some((r) => r.listings.length > 1 || r.copies.length > 0) ? 116 : 82}
+                renderItem={(c) => {
+                  const r = c.result;
+                  return (
+                    <ListingCard
+                      sha256={r.sha256}
+                      listing={r.listing ?? undefined}
+                      name={r.name}
+                      path={r.image}
+                      rank={c.copyOf ? undefined : c.rank}
+                      score={formatScore(r.score)}
+                      title={t('search.similarTo', { title: r.name })}
+                      onClick={() => similarTo(r.sha256, r.name)}
+                      footer={
+                        c.copyOf ? (
+                          <div className="listing-meta copy-of">{t('search.copyOf', { rank: c.copyOf })}</div>
+                        ) : r.listings.length > 1 ? (
+                          <div className="listing-meta">{t('search.moreListings', { n: r.listings.length - 1 })}</div>
+                        ) : undefined
+                      }
+                      after={
+                        c.copies > 0 ? (
+                          <button type="button" className="link copies-toggle" aria-expanded={open.has(r.sha256)} onClick={() => toggle(r.sha256)}>
+                            {open.has(r.sha256) ? t('search.copies.hide', { n: c.copies }) : t('search.copies', { n: c.copies })}
+                          </button>
+                        ) : undefined
+                      }
+                    />
+                  );
+                }}
+              />
+            </div>
           ) : null}
           {!output && !busy && !error ? (
             <EmptyState icon={<Icon name="upload" size={28} />} title={t('search.start.title')}>
@@ -302,5 +416,25 @@ export function SearchPage({ status, navigate }: PageProps) {
         </>
       )}
     </section>
+  );
+}
+
+/** A pick list of a listing field's values with their counts; "" is any. */
+function FacetSelect({ id, label, value, options, onChange }: { id: string; label: string; value: string; options?: Array<{ value: string; count: number }>; onChange: (value: string) => void }) {
+  const { t, language } = useI18n();
+  const known = options?.some((o) => o.value.toLocaleLowerCase() === value.toLocaleLowerCase());
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={options?.find((o) => o.value.toLocaleLowerCase() === value.toLocaleLowerCase())?.value ?? value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{t('search.filter.any')}</option>
+        {value && !known ? <option value={value}>{value}</option> : null}
+        {options?.map((o) => (
+          <option key={o.value} value={o.value}>
+            {`${o.value} (${formatNumber(language, o.count)})`}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

@@ -1,0 +1,58 @@
+import {
+  catalogErrors,
+  catalogImage,
+  catalogImport,
+  catalogListings,
+  catalogLoadDemo,
+  catalogStats,
+  catalogThumbnail,
+} from '../features/catalog.js';
+import {
+  duplicatesDecide,
+  duplicatesDecisions,
+  duplicatesDistribution,
+  duplicatesExport,
+  duplicatesFind,
+} from '../features/duplicates/handlers.js';
+import { catalogFacets, catalogImages } from '../features/images.js';
+import { compareCatalogHandler, compareLabelsHandler, compareQueryHandler } from '../features/compare/handlers.js';
+import { mismatchDecide, mismatchExport, mismatchList, mismatchUndo } from '../features/mismatch/handlers.js';
+import { modelsSetDefault } from '../features/model-default.js';
+import { modelsEmbed, modelsInstall, modelsList, modelsRemove } from '../features/models.js';
+import { searchQdrantPush, searchQdrantStatus, searchQuery } from '../features/search.js';
+import { appStatus } from '../features/status.js';
+import type { Handlers } from './handler.js';
+
+/** The one implementation of every API method, shared by IPC, HTTP and the CLI. */
+export const handlers: Handlers = {
+  'app.status': appStatus,
+  'models.list': modelsList,
+  'models.install': modelsInstall,
+  'models.remove': modelsRemove,
+  'models.embed': modelsEmbed,
+  'models.setDefault': modelsSetDefault,
+  'catalog.import': catalogImport,
+  'catalog.loadDemo': catalogLoadDemo,
+  'catalog.stats': catalogStats,
+  'catalog.errors': catalogErrors,
+  'catalog.listings': catalogListings,
+  'catalog.thumbnail': catalogThumbnail,
+  'catalog.image': catalogImage,
+  'catalog.images': catalogImages,
+  'catalog.facets': catalogFacets,
+  'duplicates.find': duplicatesFind,
+  'duplicates.decide': duplicatesDecide,
+  'duplicates.decisions': duplicatesDecisions,
+  'duplicates.export': duplicatesExport,
+  'duplicates.distribution': duplicatesDistribution,
+  'mismatch.list': mismatchList,
+  'mismatch.decide': mismatchDecide,
+  'mismatch.undo': mismatchUndo,
+  'mismatch.export': mismatchExport,
+  'compare.query': compareQueryHandler,
+  'compare.labels': compareLabelsHandler,
+  'compare.catalog': compareCatalogHandler,
+  'search.query': searchQuery,
+  'search.qdrantStatus': searchQdrantStatus,
+  'search.qdrantPush': searchQdrantPush,
+};
