@@ -80,7 +80,7 @@ for (const dir of positionals) {
     for (const [key, order] of [['gpu', [gpu]], ['cpu', ['cpu']]] as const) {
       const t = performance.now();
       try {
-        const { session, report: r } = await createSession(file, { order: [...order], forced: true, intraOpThreads: threads });
+        const { session, report: r } = await createSession(file, { order: [...order], forced: true, intraOpThreads: threads, spinning: false });
         sessions[key] = { session, createMs: Math.round(performance.now() - t), provider: r.active, skipped: r.skipped };
       } catch (err) {
         report.push({ pack: pack.id, tower, provider: order[0], error: err instanceof Error ? err.message : String(err) });

@@ -23,7 +23,7 @@ import { jobsCancel, jobsGet, jobsList, jobsResume, jobsStart, jobsWatch } from 
 import { compareCatalogHandler, compareLabelsHandler, compareQueryHandler } from '../features/compare/handlers.js';
 import { mismatchDecide, mismatchExport, mismatchList, mismatchUndo } from '../features/mismatch/handlers.js';
 import { modelsSetDefault } from '../features/model-default.js';
-import { modelsEmbed, modelsInstall, modelsList, modelsRemove } from '../features/models.js';
+import { modelsEmbed, modelsInstall, modelsList, modelsMeasureVariant, modelsRemove, modelsSetVariant } from '../features/models.js';
 import { searchQdrantPush, searchQdrantStatus, searchQuery } from '../features/search.js';
 import { appStatus } from '../features/status.js';
 import type { Handlers } from './handler.js';
@@ -35,6 +35,8 @@ export const handlers: Handlers = {
   'models.install': modelsInstall,
   'models.remove': modelsRemove,
   'models.embed': modelsEmbed,
+  'models.measureVariant': modelsMeasureVariant,
+  'models.setVariant': modelsSetVariant,
   'models.setDefault': modelsSetDefault,
   'catalog.import': catalogImport,
   'catalog.loadDemo': catalogLoadDemo,

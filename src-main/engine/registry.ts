@@ -8,7 +8,14 @@ import { BadInputError, NotFoundError } from './errors.js';
 import { type PackCheck, type PackInfo, PackError, checkId, inspectPack } from './pack.js';
 import { type ProviderReport, createSession, sessionSettings } from './providers.js';
 import { ScoringCache } from './scoring.js';
-import { towerFile } from './variants.js';
+import type { VariantMeasurement } from './variant-drift.js';
+import { isVariant, towerFile } from './variants.js';
+
+/** Per-pack variant choices and measurements, in `<models>/.variant-choices.json`. */
+interface VariantState {
+  choices: Record<string, string>;
+  measurements: Record<string, Record<string, VariantMeasurement>>;
+}
 
 export type PackSource = 'installed' | 'bundled' | 'extra';
 
@@ -19,8 +26,12 @@ export interface ModelListing {
   family: 'siglip' | 'clip' | null;
   dim: number | null;
   variants: string[];
-  /** The variant a session loads (LOOKALIKE_VARIANT or the best installed). */
+  /** The variant a session loads: LOOKALIKE_VARIANT, else the one chosen for this pack, else the best installed. */
   variant: string | null;
+  /** The variant chosen for this pack (setVariant), remembered across starts; null: automatic. */
+  chosenVariant: string | null;
+  /** The latest drift/speed measurement of each non-fp32 variant on this catalog (measureVariant). */
+  measurements: VariantMeasurement[];
   sizeBytes: number;
   demo: boolean;
   source: PackSource;
@@ -122,13 +133,16 @@ export class ModelRegistry {
     const ok = scanned.flatMap((s) => (s.check.ok ? [s.check.pack] : []));
     const def = await this.chooseDefault(ok);
     const requestedVariant = this.options.embedder?.variant ?? process.env.LOOKALIKE_VARIANT;
+    const state = await this.variantState();
     const models = scanned.map(({ check, source }): ModelListing => {
       if (!check.ok) {
-        return { id: check.id, name: check.id, family: null, dim: null, variants: [], variant: null, sizeBytes: check.sizeBytes, demo: false, source, path: check.dir, status: 'broken', error: check.error, isDefault: false };
+        return { id: check.id, name: check.id, family: null, dim: null, variants: [], variant: null, chosenVariant: null, measurements: [], sizeBytes: check.sizeBytes, demo: false, source, path: check.dir, status: 'broken', error: check.error, isDefault: false };
       }
       const p = check.pack;
-      const variant = requestedVariant && p.variants.includes(requestedVariant as never) ? requestedVariant : (p.variants[0] ?? null);
-      return { id: p.id, name: p.name, family: p.family, dim: p.dim, variants: p.variants, variant, sizeBytes: p.sizeBytes, demo: p.demo, source, path: p.dir, status: 'ok', error: null, isDefault: p.id === def?.id };
+      const chosen = chosenVariant(state, p);
+      const variant = requestedVariant && p.variants.includes(requestedVariant as never) ? requestedVariant : (chosen ?? p.variants[0] ?? null);
+      const measurements = Object.values(state.measurements[p.id] ?? {});
+      return { id: p.id, name: p.name, family: p.family, dim: p.dim, variants: p.variants, variant, chosenVariant: chosen, measurements, sizeBytes: p.sizeBytes, demo: p.demo, source, path: p.dir, status: 'ok', error: null, isDefault: p.id === def?.id };
     });
     return { models, defaultModel: def?.id ?? null };
   }
@@ -150,7 +164,9 @@ export class ModelRegistry {
   async embedder(id?: string, overrides: { provider?: string } = {}): Promise<OnnxEmbedder> {
     const pack = await this.resolve(id);
     const provider = overrides.provider ?? this.options.embedder?.provider;
-    const key = `${pack.id}\0${provider ?? ''}`;
+    // LOOKALIKE_VARIANT / the registry's option win; else the variant chosen for this pack; else the best installed.
+    const variant = this.options.embedder?.variant ?? process.env.LOOKALIKE_VARIANT ?? chosenVariant(await this.variantState(), pack) ?? undefined;
+    const key = `${pack.id}\0${provider ?? ''}\0${variant ?? ''}`;
     let loading = this.embedders.get(key);
     if (!loading) {
       // Towers load on first use; a bad tower file found then marks the pack broken like a bad file found here.
@@ -158,7 +174,7 @@ export class ModelRegistry {
         this.loadErrors.set(pack.id, err.message);
         if (this.embedders.get(key) === loading) this.embedders.delete(key);
       };
-      loading = OnnxEmbedder.load(pack, { ...this.options.embedder, provider, scoringCache: this.scoringCache, log: this.options.log, onBroken });
+      loading = OnnxEmbedder.load(pack, { ...this.options.embedder, provider, variant, scoringCache: this.scoringCache, log: this.options.log, onBroken });
       this.embedders.set(key, loading);
       loading.catch((err: unknown) => {
         this.embedders.delete(key);
@@ -258,15 +274,71 @@ export class ModelRegistry {
     return listing;
   }
 
-  async remove(id: string): Promise<void> {
-    const found = (await this.scan()).find((s) => checkId(s.check) === id);
-    if (!found) throw new NotFoundError(`no model pack "${id}"`);
-    if (found.source !== 'installed') throw new BadInputError(`model pack "${id}" is ${found.source === 'bundled' ? 'a bundled demo pack' : 'outside the models folder'} and cannot be removed`);
+  private variantFile(): string {
+    return path.join(this.options.installedDir, '.variant-choices.json');
+  }
+
+  private async variantState(): Promise<VariantState> {
+    const raw = await fs.readFile(this.variantFile(), 'utf8').catch(() => null);
+    if (raw === null) return { choices: {}, measurements: {} };
+    try {
+      const parsed = JSON.parse(raw) as Partial<VariantState>;
+      return { choices: parsed.choices ?? {}, measurements: parsed.measurements ?? {} };
+    } catch {
+      this.options.log?.(`warning: ${this.variantFile()} is corrupt; variant choices reset to automatic`);
+      return { choices: {}, measurements: {} };
+    }
+  }
+
+  private async writeVariantState(state: VariantState): Promise<void> {
+    await fs.mkdir(this.options.installedDir, { recursive: true });
+    const tmp = `${this.variantFile()}.${randomBytes(4).toString('hex')}.tmp`;
+    await fs.writeFile(tmp, `${JSON.stringify(state, null, 1)}\n`);
+    await fs.rename(tmp, this.variantFile());
+  }
+
+  /**
+   * Remembers which weight variant a pack runs with (null: automatic, the best installed). The
+   * pack's loaded towers are closed: the next use loads the chosen variant, and its revision (so
+   * the catalog embeds again with it).
+   */
+  async setVariant(id: string, variant: string | null): Promise<ModelListing> {
+    const pack = await this.resolve(id);
+    if (variant !== null) {
+      if (!isVariant(variant)) throw new BadInputError(`unknown model variant "${variant}"`);
+      if (!pack.variants.includes(variant)) throw new BadInputError(`model pack "${id}" has no ${variant} variant (installed: ${pack.variants.join(', ')})`);
+    }
+    const state = await this.variantState();
+    if (variant === null) delete state.choices[pack.id];
+    else state.choices[pack.id] = variant;
+    await this.writeVariantState(state);
+    await this.unload(pack.id);
+    const listing = (await this.list()).models.find((m) => m.id === pack.id);
+    if (!listing) throw new Error(`cannot list ${pack.id}`);
+    return listing;
+  }
+
+  /** Keeps the latest measurement of a variant for the listing. */
+  async saveMeasurement(m: VariantMeasurement): Promise<void> {
+    const state = await this.variantState();
+    state.measurements[m.pack] = { ...state.measurements[m.pack], [m.variant]: m };
+    await this.writeVariantState(state);
+  }
+
+  /** Closes a pack's loaded embedders (they load again on next use). */
+  private async unload(id: string): Promise<void> {
     for (const [key, loading] of [...this.embedders]) {
       if (key.split('\0')[0] !== id) continue;
       this.embedders.delete(key);
       await (await loading.catch(() => null))?.close();
     }
+  }
+
+  async remove(id: string): Promise<void> {
+    const found = (await this.scan()).find((s) => checkId(s.check) === id);
+    if (!found) throw new NotFoundError(`no model pack "${id}"`);
+    if (found.source !== 'installed') throw new BadInputError(`model pack "${id}" is ${found.source === 'bundled' ? 'a bundled demo pack' : 'outside the models folder'} and cannot be removed`);
+    await this.unload(id);
     this.loadErrors.delete(id);
     await fs.rm(path.join(this.options.installedDir, id), { recursive: true, force: true });
   }
@@ -279,3 +351,9 @@ export class ModelRegistry {
 }
 
 /** Lets the API layer map errors to `not_found` / `bad_request` without the engine knowing about the API. */
+
+/** The remembered variant of a pack while it is still installed in it. */
+function chosenVariant(state: VariantState, pack: PackInfo): string | null {
+  const v = state.choices[pack.id];
+  return v && pack.variants.includes(v as never) ? v : null;
+}

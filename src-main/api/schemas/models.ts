@@ -5,6 +5,26 @@ const ProviderName = z.enum(['cuda', 'tensorrt', 'dml', 'coreml', 'webgpu', 'cpu
 /** A forced provider or order, e.g. "cpu" or "webgpu,cpu". */
 const ProviderOrder = z.string().regex(/^[a-z]+(,[a-z]+)*$/, 'expected a provider or a comma-separated order, e.g. "webgpu,cpu"');
 
+const Stat = z.object({ min: z.number(), mean: z.number() });
+/** A weight variant's drift from fp32 and speed, measured on a sample of the catalog (engine/variant-drift.ts). */
+export const VariantMeasurement = z.object({
+  pack: z.string(),
+  variant: z.string(),
+  reference: z.literal('fp32'),
+  measuredAt: z.string(),
+  images: z.number(),
+  texts: z.number(),
+  imageCosine: Stat,
+  textCosine: Stat,
+  textSearchTop10: Stat,
+  imageSearchTop10: Stat,
+  duplicatePairs: z.object({ threshold: z.number(), fp32: z.number(), kept: z.number(), added: z.number() }),
+  speed: z.object({ fp32Images: z.number(), variantImages: z.number(), fp32Texts: z.number(), variantTexts: z.number(), imageSpeedup: z.number(), textSpeedup: z.number() }),
+  recommended: z.boolean(),
+  summary: z.string(),
+});
+export type VariantMeasurement = z.infer<typeof VariantMeasurement>;
+
 export const ModelListing = z.object({
   id: z.string(),
   name: z.string(),
@@ -12,6 +32,9 @@ export const ModelListing = z.object({
   dim: z.number().nullable(),
   variants: z.array(z.string()),
   variant: z.string().nullable(),
+  /** The variant chosen for this pack (models.setVariant); null: automatic. */
+  chosenVariant: z.string().nullable(),
+  measurements: z.array(VariantMeasurement),
   sizeBytes: z.number(),
   demo: z.boolean(),
   source: z.enum(['installed', 'bundled', 'extra']),
@@ -60,6 +83,25 @@ export const modelsMethods = {
     summary: 'Remove an installed model pack (bundled demo packs cannot be removed).',
     input: z.object({ id: z.string().min(1).max(80) }).strict(),
     output: z.object({ removed: z.string() }),
+  }),
+  'models.measureVariant': method({
+    summary:
+      'Embed a sample of the catalog (images and titles) with the fp32 towers and with another weight variant (default: the 8-bit "quantized"), and report drift (cosine, top-10 search overlap, duplicate pairs kept) and speed; the result is kept for the listing.',
+    input: z
+      .object({
+        model: z.string().min(1).max(80).optional(),
+        variant: z.string().min(1).max(16).optional(),
+        /** Listings sampled evenly across the catalog (default 64). */
+        sample: z.number().int().min(4).max(2000).optional(),
+        provider: ProviderOrder.optional(),
+      })
+      .strict(),
+    output: z.object({ measurement: VariantMeasurement }),
+  }),
+  'models.setVariant': method({
+    summary: 'Choose the weight variant a pack runs with, remembered across starts (null: automatic). The catalog embeds again with it.',
+    input: z.object({ model: z.string().min(1).max(80), variant: z.string().min(1).max(16).nullable() }).strict(),
+    output: z.object({ model: ModelListing }),
   }),
   'models.embed': method({
     summary: 'L2-normalised embedding of one image (file path or base64 bytes) or one text.',
