@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     const edge = new Map<number, number>();
     const n = graph.shas.length;
     for (let e = 0; e < graph.length; e++) edge.set((graph.a[e] as number) * n + (graph.b[e] as number), e);
-    const lines = ['kind\tlabel\ta\tb\tcosine\thash\tcrop\talign\talignColour\tframe\tframeColour\tframeResidual\talignResidual'];
+    const lines = ['kind\tlabel\ta\tb\tcosine\thash\tcrop\talign\talignColour\tframe\tframeColour\tframeMoved\talignMoved'];
     const aligner = new Aligner();
     const emit = (kind: string, label: string, fa: string, fb: string) => {
       const i = node.get(shaOf.get(fa) ?? '');
@@ -47,8 +47,10 @@ async function main(): Promise<void> {
       if (e === undefined) return void lines.push(`${kind}\t${label}\t${fa}\t${fb}\tnot-a-candidate`);
       const s = signalsOf(graph, e);
       const f = (x: number) => (Number.isNaN(x) ? 'NaN' : x.toFixed(3));
-      const fr = frameOf(graph.packed, aligner, i, j, false).residual.map(f).join(',');
-      const ar = alignPair(graph.packed, aligner, i, j).residual.map(f).join(',');
+      const fo = frameOf(graph.packed, aligner, i, j, false);
+      const ao = alignPair(graph.packed, aligner, i, j);
+      const fr = fo.moved;
+      const ar = ao.moved;
       lines.push([kind, label, fa, fb, f(s.cosine), s.hash, s.crop, f(s.align), f(s.alignColour), f(s.frame), f(s.frameColour), fr, ar].join('\t'));
     };
     const originals = new Map(r.corpus.images.filter((im) => im.edit === null).map((im) => [im.photo, im.file]));

@@ -1,9 +1,9 @@
-import { useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import type { MethodOutput } from '../../src-main/api/contract';
 import { call } from '../api/client';
-import { EmptyPage, EmptyState, ErrorNotice, Kbd, Spinner } from '../components/Common';
+import { EmptyPage, Kbd } from '../components/Common';
 import { Histogram, binsFromEdges, trimBins } from '../components/Histogram';
-import { Icon } from '../components/icons';
+import { DuplicateAgainstView, DuplicateListingsView, ResultNotices } from '../components/DuplicateListings';
 import { ListingCard, Thumb } from '../components/ListingCard';
 import { VirtualList } from '../components/VirtualList';
 import { downloadText } from '../download';
@@ -13,10 +13,18 @@ import { useHotkeys } from '../hooks/useHotkeys';
 import { usePersistentState } from '../hooks/usePersistentState';
 import { useI18n } from '../i18n';
 import type { StringKey } from '../i18n/strings';
+import { baseName, photoCount, photoName, photosOnly } from '../photo-name';
 import { useToasts } from '../state/toasts';
 import type { PageProps } from '.';
 
 type Tier = 'exact' | 'near' | 'similar';
+type Mode = 'images' | 'listings' | 'against';
+
+const MODES: Array<{ id: Mode; label: StringKey }> = [
+  { id: 'images', label: 'dup.mode.images' },
+  { id: 'listings', label: 'dup.mode.listings' },
+  { id: 'against', label: 'dup.mode.against' },
+];
 type Group = MethodOutput<'duplicates.find'>['groups'][number];
 type Verdict = 'duplicate' | 'not_duplicate';
 
@@ -27,6 +35,36 @@ const TIERS: Array<{ id: Tier; label: StringKey; hint: StringKey }> = [
 ];
 
 export function DuplicatesPage({ navigate, status }: PageProps) {
+  const { t } = useI18n();
+  const [mode, setMode] = usePersistentState<Mode>('dup.mode', 'images');
+  if (status && status.images === 0) {
+    return <EmptyPage heading={t('nav.duplicates')} icon="duplicates" title={t('dup.empty.title')} body={t('dup.empty.body')} action={{ label: t('common.goCatalog'), onClick: () => navigate('catalog') }} />;
+  }
+  const modes = (
+    <div className="segmented" role="group" aria-label={t('dup.mode')}>
+      {MODES.map((m) => (
+        <button key={m.id} type="button" aria-pressed={mode === m.id} onClick={() => setMode(m.id)}>
+          {t(m.label)}
+        </button>
+      ))}
+    </div>
+  );
+  if (mode === 'images') return <ImageDuplicates modes={modes} />;
+  return (
+    <section className="page" aria-labelledby="dup-title">
+      <div className="page-head">
+        <div>
+          <h1 id="dup-title">{t('nav.duplicates')}</h1>
+        </div>
+        {modes}
+      </div>
+      {mode === 'listings' ? <DuplicateListingsView /> : <DuplicateAgainstView />}
+    </section>
+  );
+}
+
+/** Groups of images (exact, near, similar) with decisions: the page's first mode. */
+function ImageDuplicates({ modes }: { modes: ReactNode }) {
   const { t, language } = useI18n();
   const toasts = useToasts();
   const [tier, setTier] = usePersistentState<Tier>('dup.tier', 'near');
@@ -113,10 +151,6 @@ export function DuplicatesPage({ navigate, status }: PageProps) {
     return trimBins(bins, shownThreshold !== undefined ? [shownThreshold] : []);
   }, [dist.data, shownThreshold]);
 
-  if (status && status.images === 0) {
-    return <EmptyPage heading={t('nav.duplicates')} icon="duplicates" title={t('dup.empty.title')} body={t('dup.empty.body')} action={{ label: t('common.goCatalog'), onClick: () => navigate('catalog') }} />;
-  }
-
   return (
     <section className="page" aria-labelledby="dup-title">
       <div className="page-head">
@@ -124,6 +158,7 @@ export function DuplicatesPage({ navigate, status }: PageProps) {
           <h1 id="dup-title">{t('nav.duplicates')}</h1>
           <p className="lead">{t('dup.lead')}</p>
         </div>
+        {modes}
         <button type="button" onClick={() => void exportAs('csv', 'groups')}>
           {t('dup.exportCsv')}
         </button>
@@ -177,25 +212,12 @@ export function DuplicatesPage({ navigate, status }: PageProps) {
             markers={shownThreshold !== undefined && tier !== 'exact' ? [{ value: shownThreshold, label: t('dup.chart.threshold', { v: formatScore(shownThreshold) }) }] : []}
             highlight={shownThreshold !== undefined && tier !== 'exact' ? { from: shownThreshold, to: 1 } : undefined}
             xLabel={t('dup.chart.x')}
-            formatTick={(v) => v.toFixed(2)}
             height={150}
           />
         </div>
       ) : null}
 
-      {find.error ? <ErrorNotice error={find.error} onRetry={find.reload} /> : null}
-      {find.data?.warnings.map((w) => (
-        <div key={w} className="notice warn">
-          {w}
-        </div>
-      ))}
-      {!find.data && find.loading ? <Spinner label={t('dup.loading')} /> : null}
-
-      {find.data && groups.length === 0 ? (
-        <EmptyState icon={<Icon name="check" size={28} />} title={t('dup.none.title')}>
-          <p>{t('dup.none.body')}</p>
-        </EmptyState>
-      ) : null}
+      <ResultNotices state={find} empty={groups.length === 0} emptyBody={t('dup.none.body')} />
 
       {group ? (
         <div className="review">
@@ -213,8 +235,8 @@ export function DuplicatesPage({ navigate, status }: PageProps) {
                 <button type="button" className={i === index ? 'group-row active' : 'group-row'} aria-current={i === index ? 'true' : undefined} onClick={() => setIndex(i)}>
                   <Thumb sha256={g.images[0]!.sha256} alt="" size={44} />
                   <span className="group-row-text">
-                    <span className="group-row-title">{g.images[0]?.listings[0]?.title ?? g.images[0]!.sha256.slice(0, 12)}</span>
-                    <span className="muted small">{t('dup.groupMeta', { size: g.size, sellers: g.sellers })}</span>
+                    <span className="group-row-title">{photoName(g.images[0]!)}</span>
+                    <span className="muted small">{photosOnly(g) ? t('dup.groupMetaPhotos', { n: photoCount(g) }) : t('dup.groupMeta', { size: g.size, sellers: g.sellers })}</span>
                   </span>
                   {g.images.some((im) => im.keep) ? (
                     <span className="badge ok" title={t('dup.reviewed')}>
@@ -259,12 +281,15 @@ function GroupDetail({
 }) {
   const { t } = useI18n();
   const [allPairs, setAllPairs] = useState(false);
-  const titleOf = (sha: string) => group.images.find((i) => i.sha256 === sha)?.listings[0]?.id ?? sha.slice(0, 10);
+  const titleOf = (sha: string) => {
+    const img = group.images.find((i) => i.sha256 === sha);
+    return img?.listings[0]?.id ?? (img ? photoName(img) : sha.slice(0, 10));
+  };
   const pairs = allPairs ? group.pairs : group.pairs.slice(0, 12);
   return (
     <div className="review-detail" data-testid="dup-group">
       <div className="row review-actions">
-        <h2>{t('dup.groupTitle', { id: group.id, size: group.size, sellers: group.sellers })}</h2>
+        <h2>{photosOnly(group) ? t('dup.groupTitlePhotos', { id: group.id, n: photoCount(group) }) : t('dup.groupTitle', { id: group.id, size: group.size, sellers: group.sellers })}</h2>
         <span className="spacer" />
         <button type="button" onClick={() => onAll('not_duplicate')} title={`${t('dup.allNot')} (N)`} aria-keyshortcuts="N">
           {t('dup.allNot')} <Kbd keys="n" />
@@ -283,6 +308,8 @@ function GroupDetail({
             <div key={img.sha256} className="group-image">
               <ListingCard
                 sha256={img.sha256}
+                name={photoName(img)}
+                path={img.paths[0]}
                 listing={listing ? { id: listing.id, title: listing.title, price: listing.price, seller: listing.seller, category: listing.category } : undefined}
                 rank={i < 9 ? i + 1 : undefined}
                 selected={isKeep}
@@ -303,6 +330,18 @@ function GroupDetail({
                 }
               />
               {img.listings.length > 1 ? <div className="muted small">{t('dup.moreListings', { n: img.listings.length - 1 })}</div> : null}
+              {img.paths.length > 1 ? (
+                <div className="muted small same-file" data-testid="dup-same-file">
+                  {t('dup.sameFile', { n: img.paths.length })}
+                  <ul>
+                    {img.paths.map((p) => (
+                      <li key={p} title={p}>
+                        {baseName(p)}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              ) : null}
             </div>
           );
         })}
@@ -322,6 +361,12 @@ function GroupDetail({
             <th className="num">{t('dup.col.cosine')}</th>
             <th className="num" title={t('dup.col.alignment.hint')}>
               {t('dup.col.alignment')}
+            </th>
+            <th className="num" title={t('dup.col.frame.hint')}>
+              {t('dup.col.frame')}
+            </th>
+            <th className="num" title={t('dup.col.colour.hint')}>
+              {t('dup.col.colour')}
             </th>
             <th>{t('dup.col.tier')}</th>
             <th>{t('dup.col.decision')}</th>
@@ -343,7 +388,16 @@ function GroupDetail({
               <td className="num">{t('dup.bits', { n: p.hashDistance })}</td>
               <td className="num">{p.cosine !== null ? formatScore(p.cosine) : '—'}</td>
               <td className="num">{p.alignment !== null ? formatScore(p.alignment) : '—'}</td>
-              <td>{p.tier ? <span className="badge">{t(TIERS.find((x) => x.id === p.tier)!.label)}</span> : '—'}</td>
+              <td className="num">{p.frame !== null ? formatScore(p.frame) : '—'}</td>
+              <td className="num">{p.colourDistance !== null ? t('dup.degrees', { n: Math.round(p.colourDistance) }) : '—'}</td>
+              <td>
+                {p.tier ? <span className="badge">{t(TIERS.find((x) => x.id === p.tier)!.label)}</span> : '—'}
+                {p.otherColour ? (
+                  <span className="badge accent" title={t('dup.otherColour.hint')}>
+                    {t('dup.otherColour')}
+                  </span>
+                ) : null}
+              </td>
               <td>
                 {p.decision ? (
                   <span className={p.decision === 'duplicate' ? 'badge danger' : 'badge ok'}>{t(p.decision === 'duplicate' ? 'dup.verdict.duplicate' : 'dup.verdict.not')}</span>

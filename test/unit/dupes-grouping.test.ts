@@ -63,7 +63,7 @@ describe('starGroups (no chaining)', () => {
 describe('tiers', () => {
   const t = defaultTierSettings();
   // Frames that line up with agreeing colours (the same capture) unless a test says otherwise.
-  const base = { exact: false, cosine: Number.NaN, hash: 40, hashMirror: 40, crop: 40, align: Number.NaN, alignColour: Number.NaN, frame: 0.99, frameColour: 3, frameMirror: Number.NaN, frameMirrorColour: Number.NaN };
+  const base = { exact: false, cosine: Number.NaN, hash: 40, hashMirror: 40, crop: 40, align: Number.NaN, alignColour: Number.NaN, alignMoved: 0, frame: 0.99, frameColour: 3, frameMoved: 0, frameMirror: Number.NaN, frameMirrorColour: Number.NaN, frameMirrorMoved: 0 };
 
   it('exact beats everything; near needs hash and cosine to agree; similar is cosine without the hash', () => {
     expect(classifyPair({ ...base, exact: true }, t)).toBe('exact');
@@ -91,6 +91,9 @@ describe('tiers', () => {
     expect(classifyPair({ ...secondShot, frame: Number.NaN }, t)).toBe('similar');
     expect(classifyPair({ ...secondShot, hash: 0 }, t)).toBe('similar');
     expect(classifyPair({ ...secondShot, frame: t.near.frame }, t)).toBe('near');
+    // Frames that correlate well but with parts moved against each other: a second shot.
+    expect(classifyPair({ ...secondShot, frame: 0.99, frameMoved: t.near.moved + 1 }, t)).toBe('similar');
+    expect(classifyPair({ ...secondShot, align: 1, alignColour: 2, alignMoved: t.near.moved + 1 }, t)).toBe('similar');
     // A crop alignment is capture evidence too.
     expect(classifyPair({ ...secondShot, align: t.near.alignScore, alignColour: 2 }, t)).toBe('near');
   });

@@ -21,8 +21,8 @@ export const ALIGN_BYTES = ALIGN_SIDE * ALIGN_SIDE + 2 * CHROMA_SIDE * CHROMA_SI
 /** Byte levels per OKLab a/b unit in the chroma planes (sRGB's a/b stay within about +-0.32). */
 export const CHROMA_SCALE = 400;
 
-/** Smallest share of each axis a crop keeps (the issue's "crop up to 20 %"). */
-export const MIN_CROP_SCALE = 0.8;
+/** Smallest share of each axis a crop keeps: "crop up to 20 %", with room for a crop of about 80 % that keeps a little less on one axis. */
+export const MIN_CROP_SCALE = 0.75;
 /** Placements keeping at least this much of both axes are "the whole frame", not a crop: other rules judge those. */
 const WHOLE_FRAME = 0.97;
 /** Coarse search: the container averaged to 16x16 against the crop averaged to 8x8, on a grid of placements. */
@@ -230,13 +230,79 @@ export class Aligner {
   private readonly win = new Float64Array(ALIGN_SIDE * ALIGN_SIDE);
 
   /**
-   * Residual of `crop` (whole, 32x32) against the window of `container` resampled to 32x32, after
-   * the best grey gain and offset: the share of pixels whose residual exceeds `tau` times the
-   * crop's standard deviation. An edit leaves a residual everywhere small (JPEG, resize) or large
-   * on a few pixels only (a watermark); a second shot from a moved camera leaves it along every
-   * edge of everything that moved.
+   * Local motion between `crop` and the window of `container` it was laid on: the 32x32 frames cut
+   * in 4x4 blocks of 8x8 pixels, and each block with some texture tried at one-pixel shifts. A
+   * block that matches clearly better shifted has moved relative to the rest: one photo edited
+   * (resized, recompressed, watermarked, cropped) moves nowhere; a second shot from a moved
+   * camera, or a product turned a little, moves its near and far parts by different amounts.
+   * Returns the number of such blocks and of textured blocks.
    */
-  residualShare(container: Uint8Array, crop: Uint8Array, p: Window, taus: readonly number[]): number[] {
+  movedBlocks(container: Uint8Array, crop: Uint8Array, p: Window): { moved: number; textured: number } {
+    const win = this.windowPixels(container, p);
+    const n = ALIGN_SIDE;
+    const B = 8;
+    const votes: number[] = [];
+    for (let by = 0; by < n; by += B) {
+      for (let bx = 0; bx < n; bx += B) {
+        let s = 0;
+        let ss = 0;
+        for (let y = by; y < by + B; y++) for (let x = bx; x < bx + B; x++) {
+          const v = crop[y * n + x] as number;
+          s += v;
+          ss += v * v;
+        }
+        const variance = ss / (B * B) - (s / (B * B)) ** 2;
+        if (variance < BLOCK_TEXTURE) continue;
+        const cost = (dx: number, dy: number) => {
+          // Mean squared difference over the block's pixels whose shifted partner is inside the frame, after matching means.
+          let count = 0;
+          let sa = 0;
+          let sb = 0;
+          for (let y = by; y < by + B; y++) for (let x = bx; x < bx + B; x++) {
+            const yy = y + dy;
+            const xx = x + dx;
+            if (yy < 0 || yy >= n || xx < 0 || xx >= n) continue;
+            sa += crop[y * n + x] as number;
+            sb += win[yy * n + xx] as number;
+            count++;
+          }
+          const off = (sa - sb) / count;
+          let d = 0;
+          for (let y = by; y < by + B; y++) for (let x = bx; x < bx + B; x++) {
+            const yy = y + dy;
+            const xx = x + dx;
+            if (yy < 0 || yy >= n || xx < 0 || xx >= n) continue;
+            const r = (crop[y * n + x] as number) - (win[yy * n + xx] as number) - off;
+            d += r * r;
+          }
+          return d / count;
+        };
+        const still = cost(0, 0);
+        let best = still;
+        let shift = 0;
+        SHIFTS.forEach(([dx, dy], k) => {
+          const c = cost(dx, dy);
+          if (c < best) {
+            best = c;
+            shift = k + 1;
+          }
+        });
+        votes.push(best < MOVED_GAIN * still && still > MOVED_FLOOR * variance ? shift : 0);
+      }
+    }
+    // One shift for the whole frame is a misregistration of the window (a pixel of trim or crop
+    // error), not motion: blocks count as moved when they prefer another shift than most do.
+    const tally = new Map<number, number>();
+    for (const v of votes) tally.set(v, (tally.get(v) ?? 0) + 1);
+    let mode = 0;
+    for (const [v, c] of tally) if (c > (tally.get(mode) ?? 0)) mode = v;
+    const moved = votes.filter((v) => v !== mode).length;
+    const textured = votes.length;
+    return { moved, textured };
+  }
+
+  /** The window of `container` resampled to 32x32 (scratch, overwritten by the next call). */
+  private windowPixels(container: Uint8Array, p: Window): Float64Array {
     const w = clampWindow(p);
     const n = ALIGN_SIDE;
     axisWeights(w.ox, w.sx, n, n, this.rwx);
@@ -253,34 +319,7 @@ export class Aligner {
         win[v * n + u] = s;
       }
     }
-    const m = n * n;
-    let sx = 0;
-    let sy = 0;
-    for (let i = 0; i < m; i++) {
-      sx += win[i] as number;
-      sy += crop[i] as number;
-    }
-    const mx = sx / m;
-    const my = sy / m;
-    let sxx = 0;
-    let sxy = 0;
-    let syy = 0;
-    for (let i = 0; i < m; i++) {
-      const dx = (win[i] as number) - mx;
-      const dy = (crop[i] as number) - my;
-      sxx += dx * dx;
-      sxy += dx * dy;
-      syy += dy * dy;
-    }
-    const sd = Math.sqrt(syy / m);
-    if (sd < 1 || sxx < 1e-9) return taus.map(() => 1);
-    const gain = sxy / sxx;
-    const counts = taus.map(() => 0);
-    for (let i = 0; i < m; i++) {
-      const r = Math.abs((crop[i] as number) - my - gain * ((win[i] as number) - mx)) / sd;
-      for (let k = 0; k < taus.length; k++) if (r > (taus[k] as number)) counts[k]!++;
-    }
-    return counts.map((c) => c / m);
+    return win;
   }
   private readonly cwx = newWeights(CHROMA_SIDE);
   private readonly cwy = newWeights(CHROMA_SIDE);
@@ -414,6 +453,23 @@ export class Aligner {
     return weight > 0 ? total / weight : 0;
   }
 }
+
+/** A block needs this grey variance (levels squared) to say anything about motion. */
+const BLOCK_TEXTURE = 60;
+/** A block has moved when a one-pixel shift cuts its squared difference below this share ... */
+const MOVED_GAIN = 0.6;
+/** ... and the unshifted difference is not already negligible (a share of the block's variance). */
+const MOVED_FLOOR = 0.05;
+const SHIFTS: ReadonlyArray<readonly [number, number]> = [
+  [1, 0],
+  [-1, 0],
+  [0, 1],
+  [0, -1],
+  [1, 1],
+  [1, -1],
+  [-1, 1],
+  [-1, -1],
+];
 
 /** How far (fraction of the frame) the padded-content window may move from where the trims put it. */
 const PAD_SLACK = 0.03;

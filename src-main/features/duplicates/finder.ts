@@ -339,9 +339,12 @@ export class DuplicateFinder {
         const p = photos[pi]!;
         const ids = p.listings.filter((id) => inGroup.has(id));
         for (const id of ids) shared.set(id, (shared.get(id) ?? 0) + 1);
-        const pairList = p.nodes.slice(1).map((n) => [p.nodes[0]!, n] as const);
+        const shown = p.nodes.filter((n) => (bySha.get(g.shas[n]!) ?? []).some((id) => inGroup.has(id)));
+        const pairList = shown.slice(1).map((n) => [shown[0]!, n] as const);
         return {
-          images: p.nodes.map((n) => ({ sha256: g.shas[n]!, paths: this.store.paths(g.shas[n]!), listings: (bySha.get(g.shas[n]!) ?? []).filter((id) => inGroup.has(id)) })),
+          images: p.nodes
+            .map((n) => ({ sha256: g.shas[n]!, paths: this.store.paths(g.shas[n]!), listings: (bySha.get(g.shas[n]!) ?? []).filter((id) => inGroup.has(id)) }))
+            .filter((im) => im.listings.length > 0),
           listings: ids,
           sellers: [...new Set(ids.map((id) => listings.get(id)?.seller).filter((x): x is string => !!x))].sort(),
           pairs: this.pairsEvidence(state, pairList, t, decisions),

@@ -25,6 +25,8 @@ export interface CandidateGraph {
   alignment: Float32Array;
   /** Colour distance at the crop placement (alignment.ts colourAt, degrees); NaN when not searched or either image is colourless. */
   alignColour: Float32Array;
+  /** Blocks that moved relative to the rest at the crop placement (alignment.ts movedBlocks); 0 when not searched. */
+  alignMoved: Uint8Array;
   /**
    * Whole-frame capture check (frameOf): grey correlation of the two frames laid on each other
    * (or where padding puts one inside the other), plain and with one mirrored, and the colour
@@ -34,6 +36,9 @@ export interface CandidateGraph {
   frameColour: Float32Array;
   frameMirror: Float32Array;
   frameMirrorColour: Float32Array;
+  /** Blocks that moved relative to the rest where the frames were laid on each other (less PADDED_MOVE_ALLOWANCE on padded content). */
+  frameMoved: Uint8Array;
+  frameMirrorMoved: Uint8Array;
   exact: Uint8Array;
   length: number;
   /** Packed hashes and trim boxes per node (see packHashes), for evidence on pairs outside the graph. */
@@ -133,23 +138,23 @@ export function cropDistance(p: PackedHashes, i: number, j: number): number {
 export const ALIGN_GATE = { minCosine: 0.9, minHash: 3, maxCrop: 16 } as const;
 
 /** Crop alignment of a candidate pair (alignPair) when the gate lets the pair through, else none. */
-export function alignmentOf(p: PackedHashes, aligner: Aligner, i: number, j: number, cosine: number, hash: number, crop: number): { score: number; colour: number; residual: number[] } {
-  if (!(cosine >= ALIGN_GATE.minCosine) || hash < ALIGN_GATE.minHash || crop > ALIGN_GATE.maxCrop) return { score: Number.NaN, colour: Number.NaN, residual: [Number.NaN] };
+export function alignmentOf(p: PackedHashes, aligner: Aligner, i: number, j: number, cosine: number, hash: number, crop: number): ReturnType<typeof alignPair> {
+  if (!(cosine >= ALIGN_GATE.minCosine) || hash < ALIGN_GATE.minHash || crop > ALIGN_GATE.maxCrop) return { score: Number.NaN, colour: Number.NaN, moved: 0 };
   return alignPair(p, aligner, i, j);
 }
 
 /** Correlation of the best placement of one node as a crop of the other, and the colour distance there; score NaN when there is none. */
-export function alignPair(p: PackedHashes, aligner: Aligner, i: number, j: number): { score: number; colour: number; residual: number[] } {
+export function alignPair(p: PackedHashes, aligner: Aligner, i: number, j: number): { score: number; colour: number; moved: number } {
   const placement = aligner.align(thumbOf(p, i), p.aspects[i] as number, thumbOf(p, j), p.aspects[j] as number);
-  if (!(placement.score > 0)) return { score: Number.NaN, colour: Number.NaN, residual: [Number.NaN] };
+  if (!(placement.score > 0)) return { score: Number.NaN, colour: Number.NaN, moved: 0 };
   const [c, k] = placement.container === 0 ? [thumbOf(p, i), thumbOf(p, j)] : [thumbOf(p, j), thumbOf(p, i)];
-  return { score: placement.score, colour: placement.colour, residual: aligner.residualShare(c, k, placement, RESIDUAL_TAUS) };
+  return { score: placement.score, colour: placement.colour, moved: aligner.movedBlocks(c, k, placement).moved };
 }
 
 /** Crop alignment score when the colours agree there too (MAX_COLOUR_DISTANCE), else NaN: the grouping's relatedness test. */
-export function alignNodes(p: PackedHashes, aligner: Aligner, i: number, j: number, maxColour = MAX_COLOUR_DISTANCE): number {
+export function alignNodes(p: PackedHashes, aligner: Aligner, i: number, j: number, maxColour = MAX_COLOUR_DISTANCE, maxMoved = 0): number {
   const a = alignPair(p, aligner, i, j);
-  return a.colour > maxColour ? Number.NaN : a.score;
+  return a.colour > maxColour || a.moved > maxMoved ? Number.NaN : a.score;
 }
 
 /** Default largest colour distance (degrees of hue, alignment.ts colourAt) that still counts as "the same colours". */
@@ -172,7 +177,7 @@ export const FRAME_GATE = { minCosine: 0.9, maxHash: 6 } as const;
  * 32x32 container: a second shot from a moved camera shifts near and far things differently and
  * leaves a residual), and the colour distance at the same place.
  */
-export function frameOf(p: PackedHashes, aligner: Aligner, i: number, j: number, mirror: boolean): { score: number; colour: number; residual: number[] } {
+export function frameOf(p: PackedHashes, aligner: Aligner, i: number, j: number, mirror: boolean): { score: number; colour: number; moved: number } {
   const a = thumbOf(p, i);
   const b = mirror ? mirrorSignature(thumbOf(p, j)) : thumbOf(p, j);
   const identity: Window = { sx: 1, sy: 1, ox: 0, oy: 0 };
@@ -197,10 +202,17 @@ export function frameOf(p: PackedHashes, aligner: Aligner, i: number, j: number,
       if (padded.score > best.score) best = { score: padded.score, colour: Number.NaN, container, crop, w: padded.w };
     }
   }
-  return { score: best.score, colour: aligner.colourAt(best.container, best.crop, best.w), residual: aligner.residualShare(best.container, best.crop, best.w, RESIDUAL_TAUS) };
+  const { moved } = aligner.movedBlocks(best.container, best.crop, best.w);
+  const padded = best.w !== identity;
+  return { score: best.score, colour: aligner.colourAt(best.container, best.crop, best.w), moved: padded ? Math.max(0, moved - PADDED_MOVE_ALLOWANCE) : moved };
 }
 
-export const RESIDUAL_TAUS = [0.25, 0.5, 1] as const;
+/**
+ * Blocks allowed to look moved when the frame was laid on padded content: the trims place it to
+ * about a pixel, and the edges of the padding land inside blocks (measured on the benchmark: up to
+ * two such blocks for true pads, none for any other whole-frame edit).
+ */
+const PADDED_MOVE_ALLOWANCE = 2;
 
 /** Every signal of a pair of nodes, computed as the graph build does (for pairs outside the graph). */
 export function pairSignalsOf(p: PackedHashes, aligner: Aligner, i: number, j: number, cosine: number, exact: boolean): PairSignals {
@@ -217,16 +229,19 @@ export function pairSignalsOf(p: PackedHashes, aligner: Aligner, i: number, j: n
     crop,
     align: align.score,
     alignColour: align.colour,
+    alignMoved: align.moved,
     frame: frame.plain.score,
     frameColour: frame.plain.colour,
+    frameMoved: frame.plain.moved,
     frameMirror: frame.mirrored.score,
     frameMirrorColour: frame.mirrored.colour,
+    frameMirrorMoved: frame.mirrored.moved,
   };
 }
 
 /** Whole-frame check of a pair inside FRAME_GATE (frameOf), plain and mirrored; NaN outside it. */
 export function frameEvidence(p: PackedHashes, aligner: Aligner, i: number, j: number, cosine: number, hash: number, hashMirror: number) {
-  const none = { score: Number.NaN, colour: Number.NaN, residual: [Number.NaN] };
+  const none = { score: Number.NaN, colour: Number.NaN, moved: 0 };
   const gate = (h: number) => !(cosine < FRAME_GATE.minCosine) || h <= FRAME_GATE.maxHash;
   return { plain: gate(hash) ? frameOf(p, aligner, i, j, false) : none, mirrored: gate(hashMirror) ? frameOf(p, aligner, i, j, true) : none };
 }
@@ -327,6 +342,9 @@ export async function buildCandidateGraph(input: GraphInput): Promise<CandidateG
     crop: new Uint8Array(m),
     alignment: new Float32Array(m),
     alignColour: new Float32Array(m),
+    alignMoved: new Uint8Array(m),
+    frameMoved: new Uint8Array(m),
+    frameMirrorMoved: new Uint8Array(m),
     frame: new Float32Array(m),
     frameColour: new Float32Array(m),
     frameMirror: new Float32Array(m),
@@ -351,11 +369,14 @@ export async function buildCandidateGraph(input: GraphInput): Promise<CandidateG
     const align = alignmentOf(packed, aligner, i, j, graph.cosine[e] as number, graph.hash[e] as number, graph.crop[e] as number);
     graph.alignment[e] = align.score;
     graph.alignColour[e] = align.colour;
+    graph.alignMoved[e] = align.moved;
     const frame = frameEvidence(packed, aligner, i, j, graph.cosine[e] as number, graph.hash[e] as number, graph.hashMirror[e] as number);
     graph.frame[e] = frame.plain.score;
     graph.frameColour[e] = frame.plain.colour;
     graph.frameMirror[e] = frame.mirrored.score;
     graph.frameMirrorColour[e] = frame.mirrored.colour;
+    graph.frameMoved[e] = frame.plain.moved;
+    graph.frameMirrorMoved[e] = frame.mirrored.moved;
     graph.exact[e] = pixelShas[i] === pixelShas[j] ? 1 : 0;
   }
   return graph;

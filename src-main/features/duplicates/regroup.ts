@@ -25,10 +25,13 @@ export function signalsOf(g: CandidateGraph, e: number): PairSignals {
     crop: g.crop[e] as number,
     align: g.alignment[e] as number,
     alignColour: g.alignColour[e] as number,
+    alignMoved: g.alignMoved[e] as number,
     frame: g.frame[e] as number,
     frameColour: g.frameColour[e] as number,
+    frameMoved: g.frameMoved[e] as number,
     frameMirror: g.frameMirror[e] as number,
     frameMirrorColour: g.frameMirrorColour[e] as number,
+    frameMirrorMoved: g.frameMirrorMoved[e] as number,
   };
 }
 
@@ -74,6 +77,6 @@ export function groupCandidates(g: CandidateGraph, t: TierSettings, tier: Tier, 
       duplicates.has(key(i, j)) ||
       nodeCosine(g, i, j) >= t.relatedCosine ||
       packedDistance(g.packed, i, j) <= t.near.hash ||
-      alignNodes(g.packed, aligner, i, j, t.near.colour) >= t.near.alignScore,
+      alignNodes(g.packed, aligner, i, j, t.near.colour, t.near.moved) >= t.near.alignScore,
   );
 }

@@ -32,6 +32,12 @@ export interface NearRule {
    * tool's own luminance formula (not ours), so they correlate less with ours on saturated colours.
    */
   frameGrey: number;
+  /**
+   * And no more than this many 8x8 blocks of the 32x32 frames line up better shifted by a pixel
+   * than where the rest lines up (alignment.ts movedBlocks): an edited photo moves nowhere, a
+   * second shot from a moved camera moves near and far things apart.
+   */
+  moved: number;
   /** And the colours agree where the frames were laid on each other: colour distance (degrees of hue) at most this; a greyscale copy is not contradicted. */
   colour: number;
 }
@@ -55,7 +61,7 @@ export interface TierSettings {
  * of 0.998-1.0 to different photos (real photos are outside their training domain and collapse
  * together), so no cosine by itself marks "the same photo".
  */
-export const DEFAULT_NEAR: NearRule = { cosine: 0.95, hash: 10, cropCosine: 0.97, cropHash: 2, alignCosine: 0.95, alignScore: 0.99, hashAlone: 2, frame: 0.95, frameGrey: 0.9, colour: 20 };
+export const DEFAULT_NEAR: NearRule = { cosine: 0.95, hash: 10, cropCosine: 0.97, cropHash: 2, alignCosine: 0.95, alignScore: 0.99, hashAlone: 2, frame: 0.95, frameGrey: 0.9, moved: 0, colour: 20 };
 export const DEFAULT_SIMILAR_COSINE = 0.85;
 export const DEFAULT_RELATED_COSINE = 0.4;
 
@@ -78,12 +84,16 @@ export interface PairSignals {
   align: number;
   /** Colour distance at that crop placement (degrees); NaN when either image is colourless or there is no placement. */
   alignColour: number;
+  /** Blocks that moved at that placement (0 when none). */
+  alignMoved: number;
   /** Whole-frame grey correlation (graph.ts frameOf) and the colour distance there; NaN when not computed / colourless. */
   frame: number;
   frameColour: number;
+  frameMoved: number;
   /** The same with one image mirrored. */
   frameMirror: number;
   frameMirrorColour: number;
+  frameMirrorMoved: number;
 }
 
 /** What the signals say about the capture and the colours, before any threshold on the hashes or the cosine. */
@@ -102,9 +112,10 @@ export function captureVerdict(s: PairSignals, t: TierSettings): CaptureVerdict 
   const useMirror = t.mirror && s.frameMirror > s.frame;
   const frame = useMirror ? s.frameMirror : s.frame;
   const frameColour = useMirror ? s.frameMirrorColour : s.frameColour;
+  const frameMoved = useMirror ? s.frameMirrorMoved : s.frameMoved;
   const agrees = (c: number) => !(c > t.near.colour);
-  const byFrame = frame >= (Number.isNaN(frameColour) ? t.near.frameGrey : t.near.frame);
-  const byCrop = s.align >= t.near.alignScore;
+  const byFrame = frame >= (Number.isNaN(frameColour) ? t.near.frameGrey : t.near.frame) && frameMoved <= t.near.moved;
+  const byCrop = s.align >= t.near.alignScore && s.alignMoved <= t.near.moved;
   const frameOk = byFrame && agrees(frameColour);
   const cropOk = byCrop && agrees(s.alignColour);
   const used = frameOk ? frameColour : cropOk ? s.alignColour : byFrame ? frameColour : byCrop ? s.alignColour : Number.NaN;

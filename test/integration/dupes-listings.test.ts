@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+
+/**
+ * Listing-level duplicates and cross-catalog matching through the real CLI. Our catalog
+ * (listings.csv): shop_a lists one bottle twice (A1 with three photos, A2 with a recompressed copy
+ * of A1's first photo and one other), shop_b shows a padded copy of that photo next to its own
+ * (B1), shop_d a hue-rotated copy of one of A1's other photos (a colour variant, not a copy), the
+ * rest are unrelated. A supplier's export (supplier.csv, imported as a second source) holds a
+ * resized copy of A1's third photo, a recompressed copy of an unrelated listing's photo, and a
+ * product of its own.
+ */
+const DEMO = path.resolve('resources/demo-catalog/images');
+let dir: string;
+let db: string;
+const ours = (name: string) => path.join(dir, 'ours', name);
+const theirs = (name: string) => path.join(dir, 'supplier', name);
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-dupes-listings-'));
+  db = path.join(dir, 'catalog.db');
+  fs.mkdirSync(path.join(dir, 'ours'));
+  fs.mkdirSync(path.join(dir, 'supplier'));
+  for (const n of ['0001', '0003', '0004', '0005', '0006', '0007', '0008', '0009']) fs.copyFileSync(path.join(DEMO, `l${n}.jpg`), ours(`p${n}.jpg`));
+  const read = (n: string) => fs.readFileSync(ours(`p${n}.jpg`));
+  fs.writeFileSync(ours('p0001-recompressed.jpg'), await sharp(read('0001')).jpeg({ quality: 40 }).toBuffer());
+  fs.writeFileSync(ours('p0001-padded.png'), await sharp(read('0001')).extend({ top: 16, bottom: 16, left: 16, right: 16, background: '#ffffff' }).png().toBuffer());
+  fs.writeFileSync(ours('p0003-blue.jpg'), await sharp(read('0003')).modulate({ hue: 150 }).jpeg({ quality: 90 }).toBuffer());
+  const rows = [
+    'id,sku,title,description,category,price,seller,images',
+    'A1,S1,Orange bottle,,bottle,7,shop_a,p0001.jpg|p0003.jpg|p0004.jpg',
+    'A2,S1,Orange bottle (again),,bottle,7,shop_a,p0001-recompressed.jpg|p0005.jpg',
+    'B1,S2,Orange bottle cheap,,bottle,6,shop_b,p0006.jpg|p0001-padded.png',
+    'D1,S4,Bottle in blue,,bottle,6,shop_d,p0003-blue.jpg',
+    'X1,K1,Item 7,,misc,1,shop_x,p0007.jpg',
+    'X2,K2,Item 8,,misc,1,shop_x,p0008.jpg',
+    'X3,K3,Item 9,,misc,1,shop_y,p0009.jpg',
+  ];
+  fs.writeFileSync(path.join(dir, 'listings.csv'), `${rows.join('\n')}\n`);
+  let r = await cli(['index', path.join(dir, 'ours'), '--listings', path.join(dir, 'listings.csv'), '--db', db]);
+  expect(r.code, r.stderr).toBe(0);
+
+  fs.writeFileSync(theirs('s-0004.jpg'), await sharp(read('0004')).resize(160).jpeg({ quality: 80 }).toBuffer());
+  fs.writeFileSync(theirs('s-0008.jpg'), await sharp(read('0008')).jpeg({ quality: 45 }).toBuffer());
+  fs.copyFileSync(path.join(DEMO, 'l0010.jpg'), theirs('s-0010.jpg'));
+  const supplier = ['id,sku,title,description,category,price,seller,images', 'S1,T1,Bottle,,bottle,5,supplier,s-0004.jpg', 'S2,T2,Thing,,misc,1,supplier,s-0008.jpg', 'S3,T3,Own product,,misc,2,supplier,s-0010.jpg'];
+  fs.writeFileSync(path.join(dir, 'supplier.csv'), `${supplier.join('\n')}\n`);
+  r = await cli(['index', path.join(dir, 'supplier'), '--listings', path.join(dir, 'supplier.csv'), '--db', db]);
+  expect(r.code, r.stderr).toBe(0);
+});
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const ids = (g: any) => g.listings.map((l: any) => l.id).sort();
+
+describe('lookalike dupes --by listing', () => {
+  it('merge view: one seller listing the same product twice, tied by the one photo they share', async () => {
+    const r = await cli(['dupes', '--by', 'listing', '--view', 'merge', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.json();
+    expect(out.view).toBe('merge');
+    expect(out.groups).toHaveLength(1);
+    const g = out.groups[0];
+    expect(g.kind).toBe('same_seller');
+    expect(ids(g)).toEqual(['A1', 'A2']);
+    expect(g.seller_names).toEqual(['shop_a']);
+    // A1 has three photos, of which one is shared.
+    const a1 = g.listings.find((l: any) => l.id === 'A1');
+    expect(a1.photos).toBe(3);
+    expect(a1.shared_photos).toBe(1);
+    expect(g.shared_photos).toHaveLength(1);
+    const shared = g.shared_photos[0];
+    expect(shared.images.map((im: any) => path.basename(im.path)).sort()).toEqual(['p0001-recompressed.jpg', 'p0001.jpg']);
+    expect(shared.listings.sort()).toEqual(['A1', 'A2']);
+    expect(shared.pairs[0].tier).toBe('near');
+  });
+
+  it('copied view: the same photo under several sellers, most sellers first; a colour variant is not a copy', async () => {
+    const out = (await cli(['dupes', '--by', 'listing', '--view', 'copied', '--db', db])).json();
+    // The supplier's export is in the catalog too: its copies of our photos count as other sellers.
+    expect(out.groups.map(ids)).toEqual([
+      ['A1', 'A2', 'B1', 'S1'],
+      ['S2', 'X2'],
+    ]);
+    const g = out.groups[0];
+    expect(g.kind).toBe('different_sellers');
+    expect(g.sellers).toBe(3);
+    expect(g.seller_names).toEqual(['shop_a', 'shop_b', 'supplier']);
+    expect(g.listings.find((l: any) => l.id === 'B1').seller).toBe('shop_b');
+    // Two photos tie the group: A1's first (with A2's and B1's copies) and A1's third (with the supplier's).
+    const photos = g.shared_photos.map((p: any) => p.images.map((im: any) => path.basename(im.path)).sort());
+    expect(photos).toEqual([
+      ['p0001-padded.png', 'p0001-recompressed.jpg', 'p0001.jpg'],
+      ['p0004.jpg', 's-0004.jpg'],
+    ]);
+    expect(g.shared_photos[0].sellers).toEqual(['shop_a', 'shop_b']);
+    expect(g.listings.find((l: any) => l.id === 'A1').shared_photos).toBe(2);
+    for (const group of out.groups) expect(ids(group)).not.toContain('D1');
+    const all = (await cli(['dupes', '--by', 'listing', '--db', db])).json();
+    for (const group of all.groups) expect(ids(group)).not.toContain('D1');
+  });
+
+  it('exports the listing groups as CSV, one row per listing with what it shares and with whom', async () => {
+    const r = await cli(['dupes', '--by', 'listing', '--view', 'copied', '--format', 'csv', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split(/\r?\n/);
+    expect(lines[0]).toBe('group,kind,group_listings,group_sellers,listing_id,seller,title,price,source,photos,shared_photos,shared_with,shared_sha256');
+    const b1 = lines.find((l) => l.split(',')[4] === 'B1')!;
+    expect(b1.split(',').slice(0, 6)).toEqual(['1', 'different_sellers', '4', '3', 'B1', 'shop_b']);
+    expect(b1.split(',')[11]!.split(';').sort()).toEqual(['A1', 'A2']);
+  });
+
+  it('rejects options that do not fit', async () => {
+    for (const args of [['--by', 'seller'], ['--by', 'listing', '--view', 'odd'], ['--by', 'listing', '--tier', 'similar'], ['--view', 'merge'], ['--by', 'listing', '--against', 'supplier']]) {
+      const r = await cli(['dupes', ...args, '--db', db]);
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.stderr).toMatch(/--(by|view|tier|against)/);
+    }
+  });
+});
+
+describe('lookalike dupes --against', () => {
+  it('matches each of our listings against the supplier export: the same photo as near, with evidence', async () => {
+    const r = await cli(['dupes', '--against', 'supplier', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.json();
+    expect(path.basename(out.source)).toBe('supplier.csv');
+    expect(out.listings_b).toBe(3);
+    expect(out.listings_a).toBe(7);
+    const row = (id: string) => out.rows.find((x: any) => x.listing.id === id);
+    expect(row('A1').near.map((m: any) => m.id)).toEqual(['S1']);
+    expect(row('A1').near[0].tier).toBe('near');
+    expect(typeof row('A1').near[0].hash_distance).toBe('number');
+    expect(row('X2').near.map((m: any) => m.id)).toEqual(['S2']);
+    expect(out.with_near).toBe(2);
+    // Nothing of ours is the supplier's own product, and the supplier's listings are never on the A side.
+    for (const x of out.rows) {
+      expect(x.near.map((m: any) => m.id)).not.toContain('S3');
+      expect(['S1', 'S2', 'S3']).not.toContain(x.listing.id);
+    }
+  });
+
+  it('also by file name with extension or full path, as CSV; an unknown source is a clear error', async () => {
+    const csv = await cli(['dupes', '--against', path.join(dir, 'supplier.csv'), '--format', 'csv', '--db', db]);
+    expect(csv.code, csv.stderr).toBe(0);
+    const lines = csv.stdout.trim().split(/\r?\n/);
+    expect(lines[0]!.startsWith('listing_id,seller,title,match,match_listing_id')).toBe(true);
+    expect(lines.some((l) => l.startsWith('A1,shop_a,Orange bottle,near,S1,'))).toBe(true);
+    const same = await cli(['dupes', '--against', 'supplier.csv', '--db', db]);
+    expect(same.json().with_near).toBe(2);
+    const bad = await cli(['dupes', '--against', 'competitor', '--db', db]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('no listings come from source "competitor"');
+    expect(bad.stderr).toContain('supplier.csv (3)');
+  });
+});
