@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Dialog, Kbd } from './components/Common';
 import { DropOverlay } from './components/DropOverlay';
+import { ConnectPanel } from './components/ConnectPanel';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { Icon } from './components/icons';
 import { ProgressBar } from './components/ProgressBar';
@@ -46,6 +47,8 @@ const GLOBAL_SHORTCUTS: Array<{ keys: string; label: 'shortcuts.pages' | 'shortc
 function Shell() {
   const { t } = useI18n();
   const { status, error, refresh } = useStatus();
+  // Browser mode without the key (a restarted browser, a new server link): ask for the link.
+  const signedOut = error?.code === 'unauthorized';
   const jobs = useJobs();
   const intents = useIntents();
   const toasts = useToasts();
@@ -162,12 +165,8 @@ function Shell() {
           </div>
         </nav>
         <main className="content" id="main-content" ref={mainRef} tabIndex={-1}>
-          {error?.message.includes('token') ? (
-            <div className="page">
-              <div className="notice error" role="alert">
-                {t('error.token')}
-              </div>
-            </div>
+          {signedOut ? (
+            <ConnectPanel />
           ) : Page ? (
             <ErrorBoundary key={page.id} title={t('error.page')} reloadLabel={t('error.reload')}>
               <Page refreshStatus={() => void refresh()} navigate={navigate} status={status} />
@@ -175,7 +174,7 @@ function Shell() {
           ) : null}
         </main>
         <Toasts />
-        <StatusBar status={status} offline={Boolean(error)} />
+        <StatusBar status={status} offline={Boolean(error)} signedOut={signedOut} />
       </div>
       <DropOverlay onDrop={onDrop} />
       <Dialog
@@ -217,7 +216,7 @@ function Shell() {
   );
 }
 
-function StatusBar({ status, offline }: { status?: AppStatus; offline: boolean }) {
+function StatusBar({ status, offline, signedOut }: { status?: AppStatus; offline: boolean; signedOut: boolean }) {
   const { t, language } = useI18n();
   const jobs = useJobs();
   const job = jobs.running.at(-1);
@@ -225,7 +224,9 @@ function StatusBar({ status, offline }: { status?: AppStatus; offline: boolean }
   const provider = status?.packs.provider?.active;
   return (
     <footer className="statusbar" aria-label={t('a11y.statusBar')}>
-      {offline ? (
+      {signedOut ? (
+        <span className="status-error" data-testid="status-signed-out">{t('status.signedOut')}</span>
+      ) : offline ? (
         <span className="status-error">{t('status.offline')}</span>
       ) : status ? (
         <>

@@ -81,6 +81,11 @@ export function expandHome(p: string): string {
 }
 
 const REPORT_LIMIT = 1000;
+/**
+ * Tests only: a pause before each file, so that an end-to-end test can reload a page in the middle
+ * of an import of a few hundred photos on any machine, however fast. Unset in real use.
+ */
+const TEST_DELAY_MS = Number(process.env.LOOKALIKE_TEST_IMPORT_DELAY_MS) || 0;
 const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 const FILE_CONCURRENCY = 4;
 /** Decoded-to-be bytes waiting for the embedder; reading pauses beyond this. */
@@ -300,6 +305,7 @@ export async function ingest(catalog: Catalog, options: IngestOptions): Promise<
       while (next < files.length) {
         signal.throwIfAborted();
         const file = files[next++] as FoundFile;
+        if (TEST_DELAY_MS) await new Promise((r) => setTimeout(r, TEST_DELAY_MS));
         await processFile(file);
         processed++;
         progress();

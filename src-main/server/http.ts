@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ApiError, type ApiErrorCode, serializeError } from '../api/errors.js';
 import type { Progress } from '../api/schemas/common.js';
-import { TOKEN_COOKIE, checkHostAndOrigin, hasValidToken, newToken } from './security.js';
+import { TOKEN_COOKIE, checkHostAndOrigin, hasValidToken, newToken, sameToken } from './security.js';
+import { sendHtml, tokenFromLink, tokenPage } from './token-page.js';
 
 export type CallFn = (
   method: string,
@@ -64,11 +65,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (refused) return sendJson(res, 403, { error: { code: 'bad_request', message: refused } });
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
 
-    if (url.searchParams.has('token') && req.method === 'GET') {
-      if (url.searchParams.get('token') !== token) return sendJson(res, 401, { error: { code: 'bad_request', message: 'wrong token' } });
+    // The link "lookalike serve" printed (or one pasted into the connect form): its token sets the session cookie.
+    const given = req.method === 'GET' ? (url.searchParams.get('token') ?? (url.pathname === '/connect' ? tokenFromLink(url.searchParams.get('link')) : undefined)) : undefined;
+    if (given !== undefined || (req.method === 'GET' && url.pathname === '/connect')) {
+      if (!given || !sameToken(given, token)) return sendHtml(res, 401, tokenPage(url.pathname === '/connect' && !url.searchParams.get('link') ? 'empty' : 'wrong'));
       res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
       url.searchParams.delete('token');
-      res.writeHead(303, { Location: url.pathname + url.search });
+      res.writeHead(303, { Location: url.pathname === '/connect' ? '/' : url.pathname + url.search });
       return res.end();
     }
     if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/media/')) {

@@ -7,7 +7,8 @@ export function newToken(): string {
   return crypto.randomBytes(24).toString('base64url');
 }
 
-function sameToken(a: string, b: string): boolean {
+/** Constant-time comparison of two tokens. */
+export function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && crypto.timingSafeEqual(x, y);

@@ -1,4 +1,5 @@
 import { useCallback } from 'react';
+import type { ImportSummary } from '../../src-main/api/schemas/catalog';
 import { call } from '../api/client';
 import { useI18n } from '../i18n';
 import { hasUserSearch } from '../pages/SearchPage';
@@ -21,11 +22,10 @@ export function useDemoLoader(onDone?: () => void) {
   const job = jobs.latest('demo');
   const load = useCallback(async () => {
     try {
-      const summary = await jobs.run('demo', t('demo.jobLabel'), async (onProgress, signal) => {
-        const { models } = await call('models.list', {}, { signal });
-        const demo = models.filter((m) => m.demo && m.status === 'ok').map((m) => m.id);
-        return call('catalog.loadDemo', demo.length ? { models: demo } : {}, { onProgress, signal });
-      });
+      const { models } = await call('models.list', {});
+      const demo = models.filter((m) => m.demo && m.status === 'ok').map((m) => m.id);
+      // A job of the backend: it goes on through a reload, and any page shows its progress.
+      const summary = (await jobs.start('catalog.loadDemo', demo.length ? { models: demo } : {})) as ImportSummary | undefined;
       if (!summary) return;
       onDone?.();
       toasts.show({ kind: 'success', message: t('demo.loaded', { listings: summary.listings, images: summary.indexed + summary.cached }) });

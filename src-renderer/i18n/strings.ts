@@ -1,3 +1,4 @@
+import { enJobs, ruJobs } from './strings-jobs';
 import { enPhotos, ruPhotos } from './strings-photos';
 
 /** Every user-visible string of the UI, in English and Russian. Russian must define every key. */
@@ -391,6 +392,7 @@ export const en = {
   'error.page': 'This page stopped working:',
   'error.reload': 'Reload the app',
   ...enPhotos,
+  ...enJobs,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -785,6 +787,7 @@ export const ru: Record<StringKey, string> = {
   'error.page': 'Эта страница перестала работать:',
   'error.reload': 'Перезагрузить приложение',
   ...ruPhotos,
+  ...ruJobs,
 };
 
 export const dictionaries = { en, ru } as const;

@@ -1,13 +1,14 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import type { ImportSummary } from '../../src-main/api/schemas/catalog';
-import { call, isDesktop } from '../api/client';
+import { ApiCallError, isDesktop } from '../api/client';
 import { CatalogBrowser } from '../components/CatalogBrowser';
 import { Dialog, EmptyState, ErrorNotice, Spinner } from '../components/Common';
+import { ImportJobView, RunHistory } from '../components/ImportJob';
 import { Icon } from '../components/icons';
-import { ProgressBar, useDurationLabel } from '../components/ProgressBar';
+import { ProgressBar } from '../components/ProgressBar';
 import { formatNumber } from '../format';
 import { useCall } from '../hooks/useCall';
 import { useDemoLoader } from '../hooks/useDemoLoader';
+import { usePersistentState } from '../hooks/usePersistentState';
 import { useI18n } from '../i18n';
 import { type DroppedImport, useIntents } from '../state/intents';
 import { useJobs } from '../state/jobs';
@@ -41,8 +42,9 @@ export function CatalogPage({ refreshStatus, status }: PageProps) {
   const runs = useCall('catalog.errors', { runs: 10, errorsPerRun: 500 });
   const job = jobs.latest('import');
   const demo = useDemoLoader();
-  const [pathsText, setPathsText] = useState('');
-  const [listingsText, setListingsText] = useState('');
+  // What was typed survives a reload, like the import it started.
+  const [pathsText, setPathsText] = usePersistentState('import.paths', '');
+  const [listingsText, setListingsText] = usePersistentState('import.listings', '');
   const [formError, setFormError] = useState<string>();
   // Which packs embed the new photos; none ticked means the default pack.
   const [models, setModels] = useState<string[]>([]);
@@ -86,12 +88,17 @@ export function CatalogPage({ refreshStatus, status }: PageProps) {
     }
   }, [importRequest, clearImportRequest]);
 
+  // The import is a job of the backend: a reload, another tab or a closed window does not stop it.
   const start = (input: ImportInput) => {
     setFormError(undefined);
     void jobs
-      .run('import', t('catalog.jobLabel'), (onProgress, signal) => call('catalog.import', input, { onProgress, signal }), input)
+      .start('catalog.import', input)
       .then(() => refreshStatus())
-      .catch(() => refreshStatus());
+      .catch((err: unknown) => {
+        // A job that failed shows its own notice; a start that was refused (another import runs) is said here.
+        if (err instanceof ApiCallError && err.code !== 'failed') setFormError(err.message);
+        refreshStatus();
+      });
   };
 
   const submit = () => {
@@ -124,6 +131,7 @@ export function CatalogPage({ refreshStatus, status }: PageProps) {
             <Stat key={`${m.modelId}@${m.revision}`} label={t('catalog.stat.vectors', { model: m.modelId, dim: m.dim })} value={formatNumber(language, m.count)} />
           ))}
           <Stat label={t('catalog.stat.size')} value={`${formatNumber(language, stats.data.dbBytes / 1048576, 1)} MB`} title={stats.data.dbPath} />
+          {stats.data.pendingImages > 0 ? <Stat label={t('catalog.stat.pending')} value={formatNumber(language, stats.data.pendingImages)} title={t('catalog.pendingHint')} tone="danger" /> : null}
         </div>
       ) : stats.loading ? (
         <Spinner label={t('common.loading')} />
@@ -274,192 +282,5 @@ function Stat({ label, value, title, tone }: { label: string; value: string; tit
       <div className="stat-value">{value}</div>
       <div className="stat-label">{label}</div>
     </div>
-  );
-}
-
-/** The running import (progress, cancel) or the last one's summary (resume, failures). */
-function ImportJobView() {
-  const { t, language } = useI18n();
-  const jobs = useJobs();
-  const duration = useDurationLabel();
-  const job = jobs.latest('import');
-  const [showFailures, setShowFailures] = useState(false);
-  if (!job) return null;
-  const input = job.input as ImportInput | undefined;
-  const resume = () => {
-    if (!input) return;
-    void jobs.run('import', t('catalog.jobLabel'), (onProgress, signal) => call('catalog.import', input, { onProgress, signal }), input).catch(() => undefined);
-  };
-  if (job.state === 'running') {
-    return (
-      <div className="import-job" data-testid="import-running">
-        <ProgressBar progress={job.progress} label={t('catalog.jobLabel')} />
-        <button type="button" onClick={job.cancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    );
-  }
-  if (job.state === 'cancelled') {
-    return (
-      <div className="notice warn" role="status">
-        <span>{t('catalog.cancelled')}</span>
-        <button type="button" onClick={resume}>
-          {t('catalog.resume')}
-        </button>
-      </div>
-    );
-  }
-  if (job.state === 'failed') {
-    return (
-      <div className="notice error" role="alert">
-        {t('catalog.failed', { message: job.error ?? '' })}
-        <button type="button" onClick={resume}>
-          {t('common.retry')}
-        </button>
-      </div>
-    );
-  }
-  const s = job.result as ImportSummary;
-  return (
-    <div className="import-summary" data-testid="import-summary">
-      <div className="notice" role="status">
-        <strong>{t('catalog.done')}</strong>
-        <span>{t('catalog.done.detail', { indexed: formatNumber(language, s.indexed), cached: formatNumber(language, s.cached), listings: formatNumber(language, s.listings), time: duration(s.seconds) })}</span>
-      </div>
-      <div className="row">
-        {s.failedCount > 0 ? (
-          <button type="button" className="danger" aria-expanded={showFailures} onClick={() => setShowFailures((v) => !v)}>
-            {t('catalog.failedFiles', { n: formatNumber(language, s.failedCount) })}
-          </button>
-        ) : (
-          <span className="badge ok">{t('catalog.noFailures')}</span>
-        )}
-        {s.missingCount > 0 ? <span className="badge danger">{t('catalog.missing', { n: formatNumber(language, s.missingCount) })}</span> : null}
-        {s.rowProblems.length > 0 ? <span className="badge danger">{t('catalog.rowProblems', { n: formatNumber(language, s.rowProblems.length) })}</span> : null}
-      </div>
-      {showFailures && s.failedCount > 0 ? <FailureTable failures={s.failed} total={s.failedCount} /> : null}
-      {s.missing.length > 0 || s.rowProblems.length > 0 ? (
-        <details className="details">
-          <summary>{t('catalog.listingProblems')}</summary>
-          <table className="data">
-            <tbody>
-              {s.missing.map((m, i) => (
-                <tr key={`m${i}`}>
-                  <td>{m.listing}</td>
-                  <td>
-                    <code>{m.image}</code>
-                  </td>
-                  <td>{m.reason}</td>
-                </tr>
-              ))}
-              {s.rowProblems.map((r, i) => (
-                <tr key={`r${i}`}>
-                  <td>{r.where}</td>
-                  <td colSpan={2}>
-                    {r.error}
-                    {r.skipped ? ` (${t('catalog.rowSkipped')})` : ''}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
-      ) : null}
-    </div>
-  );
-}
-
-function FailureTable({ failures, total }: { failures: Array<{ path: string; error: string }>; total: number }) {
-  const { t, language } = useI18n();
-  return (
-    <div className="failures">
-      <table className="data" aria-label={t('catalog.failuresTable')}>
-        <thead>
-          <tr>
-            <th>{t('catalog.col.file')}</th>
-            <th>{t('catalog.col.error')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {failures.map((f, i) => (
-            <tr key={i}>
-              <td>
-                <code>{f.path}</code>
-              </td>
-              <td>{f.error}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {total > failures.length ? <p className="muted small">{t('catalog.moreFailures', { n: formatNumber(language, total - failures.length) })}</p> : null}
-    </div>
-  );
-}
-
-type Run = NonNullable<ReturnType<typeof useCall<'catalog.errors'>>['data']>['runs'][number];
-
-function RunHistory({ runs, error, onRetry }: { runs?: Run[]; error?: Error; onRetry: () => void }) {
-  const { t, language } = useI18n();
-  if (error) return <ErrorNotice error={error} onRetry={onRetry} />;
-  if (!runs || runs.length === 0) return null;
-  const when = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
-  return (
-    <div className="card">
-      <h2>{t('catalog.history')}</h2>
-      <table className="data" data-testid="run-history">
-        <thead>
-          <tr>
-            <th>{t('catalog.col.when')}</th>
-            <th>{t('catalog.col.status')}</th>
-            <th className="num">{t('catalog.col.seen')}</th>
-            <th className="num">{t('catalog.col.indexed')}</th>
-            <th className="num">{t('catalog.col.cached')}</th>
-            <th className="num">{t('catalog.col.failed')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((r) => (
-            <RunRow key={r.id} run={r} when={when.format(new Date(r.startedAt))} />
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function RunRow({ run, when }: { run: Run; when: string }) {
-  const { t, language } = useI18n();
-  const [open, setOpen] = useState(false);
-  const statusKey = run.status === 'completed' ? 'catalog.status.completed' : run.status === 'cancelled' ? 'catalog.status.cancelled' : run.status === 'running' ? 'catalog.status.running' : 'catalog.status.failed';
-  return (
-    <>
-      <tr>
-        <td>{when}</td>
-        <td>
-          <span className={run.status === 'completed' ? 'badge ok' : run.status === 'running' ? 'badge accent' : 'badge danger'}>{t(statusKey)}</span>
-          {run.message && run.message !== run.status ? <span className="muted small"> {run.message}</span> : null}
-        </td>
-        <td className="num">{formatNumber(language, run.filesSeen)}</td>
-        <td className="num">{formatNumber(language, run.indexed)}</td>
-        <td className="num">{formatNumber(language, run.cached)}</td>
-        <td className="num">
-          {run.errorCount > 0 ? (
-            <button type="button" className="link" aria-expanded={open} onClick={() => setOpen((v) => !v)}>
-              {formatNumber(language, run.errorCount)}
-            </button>
-          ) : (
-            formatNumber(language, run.failed)
-          )}
-        </td>
-      </tr>
-      {open ? (
-        <tr>
-          <td colSpan={6}>
-            <FailureTable failures={run.errors} total={run.errorCount} />
-          </td>
-        </tr>
-      ) : null}
-    </>
   );
 }

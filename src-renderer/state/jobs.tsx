@@ -1,12 +1,17 @@
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import type { MethodInput } from '../../src-main/api/contract';
 import type { Progress } from '../../src-main/api/schemas/common';
-import { ApiCallError } from '../api/client';
+import type { JobInfo, JobKind } from '../../src-main/api/schemas/jobs';
+import { ApiCallError, call } from '../api/client';
+import { useI18n } from '../i18n';
+import type { StringKey } from '../i18n/strings';
 
-export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
+export type JobState = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
 export interface Job {
-  id: number;
-  /** What kind of work ("import", "demo", "model"), so pages find their own jobs. */
+  /** "b12" for the backend's job 12, "l3" for work this page runs itself (a model install). */
+  key: string;
+  /** What kind of work ("import", "demo", "model", ...), so pages find their own jobs. */
   kind: string;
   /** Already translated, shown in the status bar. */
   label: string;
@@ -17,18 +22,61 @@ export interface Job {
   startedAt: number;
   /** What the job was started with, so it can be resumed or shown again. */
   input?: unknown;
+  /** The backend's words for what it works on ("~/photos + listings.csv"). */
+  source?: string;
+  /** The backend's job id; undefined for page-run work. */
+  backendId?: number;
   cancel: () => void;
+  /** Starts an interrupted, cancelled or failed backend job again (a new job with the same input). */
+  resume?: () => void;
 }
+
+/** The backend's job kinds, as the pages name them. */
+const UI_KIND: Record<JobKind, string> = {
+  'catalog.import': 'import',
+  'catalog.loadDemo': 'demo',
+  'catalog.repair': 'repair',
+  'duplicates.find': 'duplicates',
+  'mismatch.list': 'mismatch',
+  'compare.catalog': 'compare',
+};
+const LABEL: Record<JobKind, StringKey> = {
+  'catalog.import': 'catalog.jobLabel',
+  'catalog.loadDemo': 'demo.jobLabel',
+  'catalog.repair': 'jobs.repairLabel',
+  'duplicates.find': 'jobs.duplicatesLabel',
+  'mismatch.list': 'jobs.mismatchLabel',
+  'compare.catalog': 'jobs.compareLabel',
+};
+const STATE: Record<JobInfo['state'], JobState> = { running: 'running', completed: 'done', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted' };
+
+/** Jobs started in another tab or window (or by the CLI) are picked up this often. */
+const POLL_MS = 3000;
+/** A finished job stays on show this long after a reload; interrupted and cancelled ones until resumed. */
+const SHOW_DONE_MS = 10 * 60_000;
+
+/**
+ * The backend's jobs, asked for as soon as this code runs (before React's first render), so that a
+ * reloaded page shows a running import's progress at once. Used by the first poll only.
+ */
+const prefetched = { at: Date.now(), list: call('jobs.list', { limit: 20 }) };
+prefetched.list.catch(() => undefined);
+const PREFETCH_FRESH_MS = 2000;
 
 interface Jobs {
   jobs: Job[];
-  /** Runs a long call with progress; the job outlives the page that started it. */
+  /** Runs a long call with progress in this page (work the backend does not keep as a job). */
   run: <T>(
     kind: string,
     label: string,
     work: (onProgress: (p: Progress) => void, signal: AbortSignal) => Promise<T>,
     input?: unknown,
   ) => Promise<T | undefined>;
+  /**
+   * Starts a job the backend owns and follows it: it goes on when this page reloads or closes, and
+   * any page picks it up again. Resolves with the method's output, or undefined when cancelled.
+   */
+  start: <K extends JobKind>(kind: K, input: MethodInput<K>) => Promise<unknown>;
   latest: (kind: string) => Job | undefined;
   running: Job[];
 }
@@ -36,38 +84,170 @@ interface Jobs {
 const JobContext = createContext<Jobs | undefined>(undefined);
 
 export function JobProvider({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
   const [jobs, setJobs] = useState<Job[]>([]);
   const next = useRef(1);
-  const update = useCallback((id: number, patch: Partial<Job>) => setJobs((js) => js.map((j) => (j.id === id ? { ...j, ...patch } : j))), []);
+  /** Backend jobs this page follows (one jobs.watch each), with who waits for their end. */
+  const watched = useRef(new Map<number, Array<(info: JobInfo) => void>>());
+  const stopWatching = useRef(new AbortController());
+  const update = useCallback((key: string, patch: Partial<Job>) => setJobs((js) => js.map((j) => (j.key === key ? { ...j, ...patch } : j))), []);
+  const tRef = useRef(t);
+  tRef.current = t;
+
+  const put = useCallback((job: Job) => {
+    // One job per kind on show besides running ones: the newest.
+    setJobs((js) => [...js.filter((j) => j.key !== job.key && (j.state === 'running' || j.kind !== job.kind)), job].sort((a, b) => a.startedAt - b.startedAt));
+  }, []);
+
+  const fromInfo = useCallback(
+    (info: JobInfo): Job => {
+      const key = `b${info.id}`;
+      const job: Job = {
+        key,
+        kind: UI_KIND[info.kind],
+        label: tRef.current(LABEL[info.kind]),
+        state: STATE[info.state],
+        progress: info.progress ?? undefined,
+        error: info.error ?? undefined,
+        result: info.result ?? undefined,
+        startedAt: info.startedAt,
+        input: info.input,
+        source: info.source,
+        backendId: info.id,
+        cancel: () => {
+          void call('jobs.cancel', { id: info.id }).catch(() => undefined);
+        },
+      };
+      if (info.resumable) job.resume = () => void resumeRef.current(info.id);
+      return job;
+    },
+    [],
+  );
+
+  /** Follows a backend job until it ends: progress into the job list, then its final state. */
+  const follow = useCallback(
+    (info: JobInfo, onEnd?: (info: JobInfo) => void) => {
+      const waiting = watched.current.get(info.id);
+      if (waiting) {
+        if (onEnd) waiting.push(onEnd);
+        return;
+      }
+      watched.current.set(info.id, onEnd ? [onEnd] : []);
+      put(fromInfo(info));
+      const key = `b${info.id}`;
+      const end = (final: JobInfo) => {
+        const waiters = watched.current.get(info.id) ?? [];
+        watched.current.delete(info.id);
+        put(fromInfo(final));
+        for (const w of waiters) w(final);
+      };
+      call('jobs.watch', { id: info.id }, { signal: stopWatching.current.signal, onProgress: (progress) => update(key, { progress }) })
+        .then(end)
+        .catch(() => {
+          // The connection dropped (the backend restarted, the page is closing): the next poll
+          // finds the job again, running or interrupted.
+          watched.current.delete(info.id);
+        });
+    },
+    [fromInfo, put, update],
+  );
+
+  const resumeRef = useRef<(id: number) => Promise<void>>(async () => {});
+  resumeRef.current = async (id: number) => {
+    try {
+      follow(await call('jobs.resume', { id }));
+    } catch (err) {
+      setJobs((js) => js.map((j) => (j.backendId === id ? { ...j, error: err instanceof Error ? err.message : String(err) } : j)));
+    }
+  };
+
+  // On load and every few seconds: the backend's running jobs (started by this page before a
+  // reload, another tab, or the CLI) and the latest ended ones that can be resumed.
+  useEffect(() => {
+    let stopped = false;
+    const poll = async () => {
+      try {
+        const fresh = Date.now() - prefetched.at < PREFETCH_FRESH_MS;
+        const { jobs: list } = await (fresh ? prefetched.list : call('jobs.list', { limit: 20 }));
+        if (stopped) return;
+        const newestPerKind = new Set<string>();
+        for (const info of list) {
+          if (info.state === 'running') {
+            follow(info);
+            continue;
+          }
+          if (newestPerKind.has(info.kind)) continue;
+          newestPerKind.add(info.kind);
+          const recent = info.state === 'completed' && Date.now() - (info.finishedAt ?? 0) < SHOW_DONE_MS;
+          if (!info.resumable && !recent) continue;
+          const key = `b${info.id}`;
+          setJobs((js) => {
+            const known = js.find((j) => j.key === key);
+            if (known && known.state === STATE[info.state] && Boolean(known.resume) === info.resumable) return js;
+            const newer = js.some((j) => j.kind === UI_KIND[info.kind] && j.startedAt > info.startedAt);
+            if (newer && !known) return js;
+            const job = fromInfo(info);
+            return [...js.filter((j) => j.key !== key && (j.state === 'running' || j.kind !== job.kind)), job].sort((a, b) => a.startedAt - b.startedAt);
+          });
+        }
+      } catch (err) {
+        // Offline or not signed in: the status bar says so; nothing to follow.
+        if (!(err instanceof ApiCallError)) throw err;
+      }
+    };
+    void poll();
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void poll();
+    }, POLL_MS);
+    const abort = stopWatching.current;
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+      abort.abort();
+      stopWatching.current = new AbortController();
+      watched.current.clear();
+    };
+  }, [follow, fromInfo]);
+
+  const start = useCallback<Jobs['start']>(
+    async (kind, input) => {
+      const info = await call('jobs.start', { kind, input: input as Record<string, unknown> });
+      const final = await new Promise<JobInfo>((resolve) => follow(info, resolve));
+      if (final.state === 'completed') return final.result ?? undefined;
+      if (final.state === 'cancelled') return undefined;
+      throw new ApiCallError('failed', final.error ?? final.state);
+    },
+    [follow],
+  );
 
   const run = useCallback<Jobs['run']>(
     async (kind, label, work, input) => {
-      const id = next.current++;
+      const key = `l${next.current++}`;
       const abort = new AbortController();
-      const job: Job = { id, kind, label, state: 'running', startedAt: Date.now(), input, cancel: () => abort.abort() };
-      setJobs((js) => [...js.filter((j) => j.state === 'running' || j.kind !== kind), job]);
+      put({ key, kind, label, state: 'running', startedAt: Date.now(), input, cancel: () => abort.abort() });
       try {
-        const result = await work((progress) => update(id, { progress }), abort.signal);
-        update(id, { state: 'done', result });
+        const result = await work((progress) => update(key, { progress }), abort.signal);
+        update(key, { state: 'done', result });
         return result;
       } catch (err) {
         const cancelled = abort.signal.aborted || (err instanceof ApiCallError && err.code === 'cancelled');
-        update(id, { state: cancelled ? 'cancelled' : 'failed', error: cancelled ? undefined : err instanceof Error ? err.message : String(err) });
+        update(key, { state: cancelled ? 'cancelled' : 'failed', error: cancelled ? undefined : err instanceof Error ? err.message : String(err) });
         if (!cancelled) throw err;
         return undefined;
       }
     },
-    [update],
+    [put, update],
   );
 
   const value = useMemo<Jobs>(
     () => ({
       jobs,
       run,
+      start,
       latest: (kind) => jobs.filter((j) => j.kind === kind).at(-1),
       running: jobs.filter((j) => j.state === 'running'),
     }),
-    [jobs, run],
+    [jobs, run, start],
   );
   return <JobContext.Provider value={value}>{children}</JobContext.Provider>;
 }

@@ -106,6 +106,33 @@ describe('browser-mode HTTP server', () => {
     expect(withCookie.status).toBe(200);
   });
 
+  it('a stale or wrong token gets an HTML page that says what to do, with a box for the link', async () => {
+    const stale = await request(server.port, { path: '/?token=an-old-token-from-yesterday-0123456789' });
+    expect(stale.status).toBe(401);
+    expect(stale.headers['content-type']).toMatch(/^text\/html/);
+    expect(stale.headers['set-cookie']).toBeUndefined();
+    expect(stale.body).toMatch(/out of date or mistyped/);
+    expect(stale.body).toMatch(/lookalike serve/);
+    expect(stale.body).toMatch(/<form method="get" action="\/connect">/);
+    // The page runs no script at all; its form may only come back here.
+    expect(stale.headers['content-security-policy']).toMatch(/default-src 'none'/);
+    expect(stale.headers['content-security-policy']).toMatch(/form-action 'self'/);
+    expect(stale.body).not.toMatch(/<script/i);
+
+    // Pasting the right link (from the page's form or the app's connect box) signs this browser in.
+    const link = encodeURIComponent(server.url);
+    const pasted = await request(server.port, { path: `/connect?link=${link}` });
+    expect(pasted.status).toBe(303);
+    expect(pasted.headers.location).toBe('/');
+    expect(pasted.headers['set-cookie']?.[0]).toMatch(/HttpOnly/);
+    const wrongLink = await request(server.port, { path: `/connect?link=${encodeURIComponent('http://127.0.0.1:1/?token=nope')}` });
+    expect(wrongLink.status).toBe(401);
+    expect(wrongLink.body).toMatch(/out of date or mistyped/);
+    const empty = await request(server.port, { path: '/connect?link=' });
+    expect(empty.status).toBe(401);
+    expect(empty.body).toMatch(/Paste the link/);
+  });
+
   it('serves catalog media only by sha256, never by path', async () => {
     const ok = await request(server.port, { path: `/media/thumb/${'a'.repeat(64)}`, headers: auth() });
     expect(ok.status).toBe(200);

@@ -1,0 +1,165 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureRendererBuilt, launchBrowser, screenshot } from '../helpers/browser.js';
+import { syntheticPhoto } from '../helpers/photos.js';
+import { type Served, startServe } from '../helpers/serve.js';
+
+const PHOTOS = 400;
+
+/** An API call from inside the page, with its session cookie, as the UI makes it. */
+async function api<T>(page: Page, method: string, input: unknown = {}): Promise<T> {
+  return page.evaluate(
+    async ({ method, input }) => {
+      const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input) });
+      return ((await res.json()) as { result: unknown }).result;
+    },
+    { method, input },
+  ) as Promise<T>;
+}
+
+interface JobInfo {
+  id: number;
+  kind: string;
+  state: string;
+  progress: { done: number; total?: number } | null;
+}
+
+/**
+ * Imports are jobs of the backend: a reload in the middle of a 400-photo import keeps it running,
+ * the reloaded page and a second tab show its progress, either can cancel it, nothing is left
+ * without vectors, and Resume finishes it.
+ */
+describe('browser mode: an import survives a reload', () => {
+  let served: Served;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let folder: string;
+
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-jobs-'));
+    for (let i = 0; i < PHOTOS; i += 8) {
+      await Promise.all(
+        Array.from({ length: Math.min(8, PHOTOS - i) }, async (_x, k) => fs.writeFileSync(path.join(folder, `photo-${String(i + k).padStart(3, '0')}.jpg`), await syntheticPhoto(i + k + 1, 640, 480))),
+      );
+    }
+    // Paced (200 ms a file, 4 at a time: about 20 s for 400) so the reload lands mid-import on any machine.
+    served = await startServe([], { LOOKALIKE_TEST_IMPORT_DELAY_MS: '200' });
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    page = await context.newPage();
+    await page.goto(served.url);
+    await page.waitForURL((u) => !u.search.includes('token='));
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    if (folder) fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('reload mid-import: the job keeps running and the page shows its progress within 2 s; a second tab cancels it; Resume finishes it', async () => {
+    await page.goto(`${served.origin}/#/catalog`);
+    await page.getByLabel('Folders or image files (one per line)').fill(folder);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const bar = page.getByTestId('import-running').getByRole('progressbar');
+    await expect.poll(async () => Number((await bar.getAttribute('aria-valuenow').catch(() => null)) ?? 0), { timeout: 60_000, interval: 50 }).toBeGreaterThan(0);
+    const [before] = (await api<{ jobs: JobInfo[] }>(page, 'jobs.list', { kinds: ['catalog.import'] })).jobs;
+    expect(before).toMatchObject({ state: 'running' });
+
+    // A second tab sees the same job.
+    const second = await context.newPage();
+    await second.setViewportSize({ width: 1024, height: 700 });
+    await second.goto(`${served.origin}/#/catalog`);
+    const secondRunning = second.getByTestId('import-running');
+    await secondRunning.getByRole('progressbar').waitFor({ timeout: 10_000 });
+
+    // Reload: the page comes back attached to the same job, with its progress. The page itself
+    // records when the bar first shows a count (ms since the reload's navigation started).
+    await page.addInitScript(() => {
+      const w = window as unknown as { progressShownAt?: number };
+      new MutationObserver(() => {
+        const bar = document.querySelector('[data-testid=import-running] [role=progressbar]');
+        if (w.progressShownAt === undefined && bar && Number(bar.getAttribute('aria-valuenow') ?? 0) > 0) w.progressShownAt = performance.now();
+      }).observe(document, { subtree: true, childList: true, attributes: true });
+    });
+    await page.reload();
+    const reattached = page.getByTestId('import-running');
+    await reattached.getByRole('progressbar').waitFor({ timeout: 10_000 });
+    const shownAt = () => page.evaluate(() => (window as unknown as { progressShownAt?: number }).progressShownAt ?? -1);
+    await expect.poll(shownAt, { timeout: 10_000, interval: 25 }).toBeGreaterThan(0);
+    const reattachMs = Math.round(await shownAt());
+    const during = await api<JobInfo>(page, 'jobs.get', { id: before!.id });
+    expect(during.state, 'the import finished before the page reattached; the test needs more photos').toBe('running');
+    await screenshot(page, 'import-reattached-1440');
+    console.info(`progress shown ${reattachMs} ms after the reload started (job ${during.id} at ${during.progress?.done}/${during.progress?.total})`);
+    expect(reattachMs).toBeLessThan(2000);
+    expect(await reattached.innerText()).toContain(folder);
+    // The form kept what was typed.
+    expect(await page.getByLabel('Folders or image files (one per line)').inputValue()).toBe(folder);
+    // The second tab cancels it.
+    await secondRunning.getByRole('button', { name: 'Cancel' }).click();
+
+    // Both pages show it cancelled, with Resume; the history says cancelled.
+    for (const p of [second, page]) {
+      await p.getByTestId('import-cancelled').getByRole('button', { name: 'Resume' }).waitFor({ timeout: 30_000 });
+    }
+    await expect.poll(() => page.getByTestId('run-history').innerText(), { timeout: 20_000 }).toMatch(/cancelled/);
+    expect(await page.getByTestId('run-history').innerText()).toContain(path.basename(folder));
+
+    // Nothing stored is left without a vector or a pending mark.
+    const stats = await api<{ images: number; pendingImages: number; models: Array<{ count: number }> }>(page, 'catalog.stats');
+    expect(stats.images).toBeLessThan(PHOTOS);
+    expect((stats.models[0]?.count ?? 0) + stats.pendingImages).toBe(stats.images);
+    await screenshot(page, 'import-cancelled-1440');
+    await screenshot(second, 'import-cancelled-second-tab-1024');
+    await second.close();
+
+    // Resume finishes the import: every photo searchable, none pending.
+    await page.getByTestId('import-cancelled').getByRole('button', { name: 'Resume' }).click();
+    await page.getByTestId('import-summary').waitFor({ timeout: 180_000 });
+    const after = await api<{ images: number; pendingImages: number; models: Array<{ count: number }> }>(page, 'catalog.stats');
+    expect(after).toMatchObject({ images: PHOTOS, pendingImages: 0 });
+    expect(after.models[0]?.count).toBe(PHOTOS);
+  }, 300_000);
+
+  it('after a browser restart (no cookie) the page asks for the link instead of claiming the backend is down; a stale link gets a page that says what to do', async () => {
+    for (const [locale, viewport, name] of [
+      ['en-US', { width: 1024, height: 700 }, 'connect-en-1024'],
+      ['ru-RU', { width: 1440, height: 900 }, 'connect-ru-1440'],
+    ] as const) {
+      const fresh = await browser.newContext({ viewport, locale });
+      const p = await fresh.newPage();
+      await p.goto(`${served.origin}/#/catalog`);
+      const connect = p.getByTestId('connect');
+      await connect.waitFor({ timeout: 20_000 });
+      const bar = p.getByTestId('status-signed-out');
+      await bar.waitFor();
+      expect(await p.locator('footer').innerText()).not.toMatch(/Backend unavailable|Сервер недоступен/);
+      await screenshot(p, name);
+      if (locale === 'en-US') {
+        expect(await bar.innerText()).toMatch(/paste the link/);
+        // A stale link (an earlier launch's) gets a page that explains, with a box for the new link.
+        await p.goto(`${served.origin}/?token=stale-token-from-an-earlier-launch`);
+        expect(await p.locator('h1').innerText()).toMatch(/Open the link Lookalike printed/);
+        await screenshot(p, 'token-stale-page-1024');
+        await p.getByLabel('Link from the terminal').fill(served.url);
+        await p.getByRole('button', { name: 'Connect' }).click();
+        await p.waitForURL((u) => u.pathname === '/' && !u.search.includes('token'));
+        await p.getByTestId('status-catalog').waitFor({ timeout: 20_000 });
+        // And the app's own box works the same way.
+        const again = await browser.newContext({ viewport, locale });
+        const q = await again.newPage();
+        await q.goto(`${served.origin}/`);
+        await q.getByTestId('connect').getByLabel('Link from the terminal').fill(served.url);
+        await q.getByTestId('connect').getByRole('button', { name: 'Connect' }).click();
+        await q.getByTestId('status-catalog').waitFor({ timeout: 20_000 });
+        await again.close();
+      }
+      await fresh.close();
+    }
+  }, 120_000);
+});
