@@ -1,5 +1,6 @@
 import { enJobs, ruJobs } from './strings-jobs';
 import { enPhotos, ruPhotos } from './strings-photos';
+import { enModels, ruModels } from './strings-models';
 
 /** Every user-visible string of the UI, in English and Russian. Russian must define every key. */
 export const en = {
@@ -392,6 +393,7 @@ export const en = {
   'error.page': 'This page stopped working:',
   'error.reload': 'Reload the app',
   ...enPhotos,
+  ...enModels,
   ...enJobs,
 } as const;
 
@@ -787,6 +789,7 @@ export const ru: Record<StringKey, string> = {
   'error.page': 'Эта страница перестала работать:',
   'error.reload': 'Перезагрузить приложение',
   ...ruPhotos,
+  ...ruModels,
   ...ruJobs,
 };
 

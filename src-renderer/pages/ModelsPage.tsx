@@ -10,6 +10,7 @@ import { providerReason } from '../provider-reasons';
 import { useJobs } from '../state/jobs';
 import { useToasts } from '../state/toasts';
 import type { PageProps } from '.';
+import { ModelVariants } from './ModelsVariants';
 
 export function familyLabel(family: string | null | undefined): string {
   return family === 'siglip' ? 'SigLIP' : family === 'clip' ? 'CLIP' : (family ?? '?');
@@ -117,6 +118,7 @@ export function ModelsPage({ refreshStatus }: PageProps) {
                   {m.error}
                 </div>
               ) : null}
+              <ModelVariants model={m} onChange={list.reload} />
               {m.status === 'ok' && !m.isDefault ? (
                 <div className="row">
                   <button type="button" className="small" onClick={() => void makeDefault(m)}>
