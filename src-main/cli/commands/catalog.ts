@@ -2,7 +2,7 @@ import { type Command, UsageError, numberOption } from '../command.js';
 
 export const catalogCommand: Command = {
   name: 'catalog',
-  summary: 'Catalog facts: "stats" (rows per table, vectors per model), "errors" (recent imports and their failed files)',
+  summary: 'Catalog facts: "stats" (rows per table, vectors per model, images still waiting for vectors), "errors" (recent imports: failed files, listing problems)',
   usage: 'catalog (stats | errors [--runs N]) [--db FILE]',
   options: { runs: { type: 'string' } },
   allowPositionals: true,
