@@ -13,6 +13,7 @@ import { useHotkeys } from '../hooks/useHotkeys';
 import { usePersistentState } from '../hooks/usePersistentState';
 import { useI18n } from '../i18n';
 import type { StringKey } from '../i18n/strings';
+import { baseName, photoCount, photoName, photosOnly } from '../photo-name';
 import { useToasts } from '../state/toasts';
 import type { PageProps } from '.';
 
@@ -211,7 +212,6 @@ function ImageDuplicates({ modes }: { modes: ReactNode }) {
             markers={shownThreshold !== undefined && tier !== 'exact' ? [{ value: shownThreshold, label: t('dup.chart.threshold', { v: formatScore(shownThreshold) }) }] : []}
             highlight={shownThreshold !== undefined && tier !== 'exact' ? { from: shownThreshold, to: 1 } : undefined}
             xLabel={t('dup.chart.x')}
-            formatTick={(v) => v.toFixed(2)}
             height={150}
           />
         </div>
@@ -235,8 +235,8 @@ function ImageDuplicates({ modes }: { modes: ReactNode }) {
                 <button type="button" className={i === index ? 'group-row active' : 'group-row'} aria-current={i === index ? 'true' : undefined} onClick={() => setIndex(i)}>
                   <Thumb sha256={g.images[0]!.sha256} alt="" size={44} />
                   <span className="group-row-text">
-                    <span className="group-row-title">{g.images[0]?.listings[0]?.title ?? g.images[0]!.sha256.slice(0, 12)}</span>
-                    <span className="muted small">{t('dup.groupMeta', { size: g.size, sellers: g.sellers })}</span>
+                    <span className="group-row-title">{photoName(g.images[0]!)}</span>
+                    <span className="muted small">{photosOnly(g) ? t('dup.groupMetaPhotos', { n: photoCount(g) }) : t('dup.groupMeta', { size: g.size, sellers: g.sellers })}</span>
                   </span>
                   {g.images.some((im) => im.keep) ? (
                     <span className="badge ok" title={t('dup.reviewed')}>
@@ -281,12 +281,15 @@ function GroupDetail({
 }) {
   const { t } = useI18n();
   const [allPairs, setAllPairs] = useState(false);
-  const titleOf = (sha: string) => group.images.find((i) => i.sha256 === sha)?.listings[0]?.id ?? sha.slice(0, 10);
+  const titleOf = (sha: string) => {
+    const img = group.images.find((i) => i.sha256 === sha);
+    return img?.listings[0]?.id ?? (img ? photoName(img) : sha.slice(0, 10));
+  };
   const pairs = allPairs ? group.pairs : group.pairs.slice(0, 12);
   return (
     <div className="review-detail" data-testid="dup-group">
       <div className="row review-actions">
-        <h2>{t('dup.groupTitle', { id: group.id, size: group.size, sellers: group.sellers })}</h2>
+        <h2>{photosOnly(group) ? t('dup.groupTitlePhotos', { id: group.id, n: photoCount(group) }) : t('dup.groupTitle', { id: group.id, size: group.size, sellers: group.sellers })}</h2>
         <span className="spacer" />
         <button type="button" onClick={() => onAll('not_duplicate')} title={`${t('dup.allNot')} (N)`} aria-keyshortcuts="N">
           {t('dup.allNot')} <Kbd keys="n" />
@@ -305,6 +308,8 @@ function GroupDetail({
             <div key={img.sha256} className="group-image">
               <ListingCard
                 sha256={img.sha256}
+                name={photoName(img)}
+                path={img.paths[0]}
                 listing={listing ? { id: listing.id, title: listing.title, price: listing.price, seller: listing.seller, category: listing.category } : undefined}
                 rank={i < 9 ? i + 1 : undefined}
                 selected={isKeep}
@@ -325,6 +330,18 @@ function GroupDetail({
                 }
               />
               {img.listings.length > 1 ? <div className="muted small">{t('dup.moreListings', { n: img.listings.length - 1 })}</div> : null}
+              {img.paths.length > 1 ? (
+                <div className="muted small same-file" data-testid="dup-same-file">
+                  {t('dup.sameFile', { n: img.paths.length })}
+                  <ul>
+                    {img.paths.map((p) => (
+                      <li key={p} title={p}>
+                        {baseName(p)}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              ) : null}
             </div>
           );
         })}

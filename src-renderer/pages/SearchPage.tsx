@@ -375,7 +375,8 @@ export function SearchPage({ status, navigate }: PageProps) {
                 label={t('search.results')}
                 getKey={(c) => (c.copyOf ? `${c.result.sha256}@${c.copyOf}` : c.result.sha256)}
                 minColumnWidth={176}
-                footerHeight={results.some((r) => r.listings.length > 1 || r.copies.length > 0) ? 116 : 82}
+                // Two-line title and the meta line, then room for "+N more listings" / "Copy of #N" and the copies button.
+                footerHeight={82 + (cells.some((c) => c.copyOf || c.result.listings.length > 1) ? 18 : 0) + (results.some((r) => r.copies.length > 0) ? 26 : 0)}
                 renderItem={(c) => {
                   const r = c.result;
                   return (
@@ -398,7 +399,9 @@ export function SearchPage({ status, navigate }: PageProps) {
                       after={
                         c.copies > 0 ? (
                           <button type="button" className="link copies-toggle" aria-expanded={open.has(r.sha256)} onClick={() => toggle(r.sha256)}>
-                            {open.has(r.sha256) ? t('search.copies.hide', { n: c.copies }) : t('search.copies', { n: c.copies })}
+                            {open.has(r.sha256)
+                              ? t(c.copies === 1 ? 'search.copies.hideOne' : 'search.copies.hide', { n: c.copies })
+                              : t(c.copies === 1 ? 'search.copies.one' : 'search.copies', { n: c.copies })}
                           </button>
                         ) : undefined
                       }

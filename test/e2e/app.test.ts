@@ -80,7 +80,7 @@ describe('browser mode: the app on the demo catalog', () => {
     await expect.poll(() => page.getByTestId('search-meta').innerText(), { timeout: 30_000 }).toMatch(/results in/);
     await poll(() => cards().count()).toBeGreaterThan(5);
     // Keyboard: arrow keys move between result cards.
-    await cards().first().getByRole('button').focus();
+    await cards().first().locator('button.listing').focus();
     await page.keyboard.press('ArrowRight');
     await poll(() => page.evaluate(() => document.activeElement?.closest('[data-index]')?.getAttribute('data-index'))).toBe('1');
     await page.keyboard.press('ArrowDown');

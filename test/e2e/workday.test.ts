@@ -94,20 +94,21 @@ describe('browser mode: a working day on demo listings plus photos without listi
     // The 15 photos of the folder, and what the demo has without a listing.
     expect(facets.total - facets.withListing).toBeGreaterThanOrEqual(15);
     await browser.getByLabel('Listing').selectOption('without');
-    await expect.poll(() => page.getByTestId('catalog-browse-count').innerText(), { timeout: 30_000 }).toMatch(new RegExp(`^${facets.total - facets.withListing} photos match`));
+    await expect.poll(() => page.getByTestId('catalog-browse-count').innerText(), { timeout: 30_000 }).toMatch(new RegExp(`^Matching photos: ${facets.total - facets.withListing}\\.`));
     const folderSelect = browser.getByLabel('Folder');
     const copies = await folderSelect.locator('option', { hasText: '/copies (3)' }).getAttribute('value');
     await folderSelect.selectOption(copies ?? '');
-    await expect.poll(() => page.getByTestId('catalog-browse-count').innerText(), { timeout: 30_000 }).toMatch(/^3 photos match/);
+    await expect.poll(() => page.getByTestId('catalog-browse-count').innerText(), { timeout: 30_000 }).toMatch(/^Matching photos: 3\./);
     const grid = page.getByRole('list', { name: 'Catalog photos' });
     await expect.poll(() => grid.locator('.listing-title').allInnerTexts(), { timeout: 30_000 }).toEqual(['shot-00-q60.jpg', 'shot-00-small.jpg', 'shot-00.png']);
     // Never a bare hash: a photo without a listing is named by its file, with its folder beside it.
     expect(await grid.locator('.listing-meta').first().innerText()).toBe('copies/');
     await expect.poll(() => grid.getByText('No listing').count()).toBe(3);
+    await browser.getByRole('heading', { level: 2 }).scrollIntoViewIfNeeded();
     await screenshot(page, 'catalog-photos');
     await browser.getByRole('button', { name: 'Clear filters' }).click();
     await browser.getByLabel('Name or path').fill('shot-00');
-    await expect.poll(() => page.getByTestId('catalog-browse-count').innerText(), { timeout: 30_000 }).toMatch(/^4 photos match/);
+    await expect.poll(() => page.getByTestId('catalog-browse-count').innerText(), { timeout: 30_000 }).toMatch(/^Matching photos: 4\./);
   });
 
   it('search: a photo\'s near-identical copies stack into one result with "+N copies"', async () => {
@@ -165,6 +166,24 @@ describe('browser mode: a working day on demo listings plus photos without listi
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Filters', exact: true }).count()).toBe(1);
   });
+
+  it('duplicates: groups of photos without listings are named by file and counted in photos', async () => {
+    await page.goto(`${served.origin}/#/duplicates`);
+    await page.getByTestId('dup-group').waitFor({ timeout: 200_000 });
+    const rows = page.getByRole('list', { name: 'Duplicate groups' }).getByRole('button');
+    await page.getByRole('button', { name: 'Exact', exact: true }).click();
+    await expect.poll(() => rows.filter({ hasText: 'shot-00' }).count(), { timeout: 120_000 }).toBeGreaterThan(0);
+    const row = rows.filter({ hasText: 'shot-00' }).first();
+    expect(await row.innerText()).toMatch(/\d+ photos/);
+    expect(await row.innerText()).not.toMatch(/listings|sellers/);
+    await row.click();
+    await expect.poll(() => page.getByTestId('dup-group').getByRole('heading', { level: 2 }).innerText()).toMatch(/^Group \d+: \d+ photos$/);
+    // No photo is named by its hash.
+    const titles = await page.getByTestId('dup-group').locator('.listing-title').allInnerTexts();
+    expect(titles.length).toBeGreaterThan(1);
+    for (const title of titles) expect(title).not.toMatch(/^[0-9a-f]{10,}/);
+    await screenshot(page, 'duplicates-photos');
+  }, 300_000);
 
   it('"/" on another page opens Search with the box focused', async () => {
     await page.goto(`${served.origin}/#/models`);
