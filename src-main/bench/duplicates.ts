@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { ALIGN_BYTES, ALIGN_SIDE, Aligner } from '../features/duplicates/alignment.js';
 import { type ImageHashes, CROP_HASH_COUNT } from '../features/duplicates/image-hash.js';
-import { ALIGN_GATE, alignmentOf, buildCandidateGraph } from '../features/duplicates/graph.js';
+import { ALIGN_GATE, alignmentOf, buildCandidateGraph, frameClean } from '../features/duplicates/graph.js';
 import { catalogKnn } from '../features/duplicates/neighbours.js';
 import { groupCandidates } from '../features/duplicates/regroup.js';
 import { defaultTierSettings } from '../features/duplicates/tiers.js';
@@ -143,12 +143,13 @@ export async function benchDuplicates({ quick, log = () => {} }: { quick: boolea
     const t3 = performance.now();
     const aligner = new Aligner();
     const ta = performance.now();
-    for (let e = 0; e < graph.length; e++) alignmentOf(graph.packed, aligner, graph.a[e] as number, graph.b[e] as number, graph.cosine[e] as number, graph.hash[e] as number, graph.crop[e] as number);
+    const clean = (e: number) => frameClean({ score: graph.frame[e] as number, moved: graph.frameMoved[e] as number });
+    for (let e = 0; e < graph.length; e++) alignmentOf(graph.packed, aligner, graph.a[e] as number, graph.b[e] as number, graph.cosine[e] as number, clean(e), graph.crop[e] as number);
     const alignSeconds = round((performance.now() - ta) / 1000);
     let alignSearched = 0;
     let alignedCrops = 0;
     for (let e = 0; e < graph.length; e++) {
-      if ((graph.cosine[e] as number) >= ALIGN_GATE.minCosine && (graph.hash[e] as number) >= ALIGN_GATE.minHash && (graph.crop[e] as number) <= ALIGN_GATE.maxCrop) alignSearched++;
+      if ((graph.cosine[e] as number) >= ALIGN_GATE.minCosine && !clean(e) && (graph.crop[e] as number) <= ALIGN_GATE.maxCrop) alignSearched++;
       if ((graph.alignment[e] as number) >= settings.near.alignScore) alignedCrops++;
     }
     rows.push({

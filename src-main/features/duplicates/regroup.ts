@@ -1,5 +1,5 @@
 import { Aligner } from './alignment.js';
-import { type CandidateGraph, alignNodes, nodeCosine, packedDistance } from './graph.js';
+import { type CandidateGraph, alignNodes, frameOf, nodeCosine, packedDistance } from './graph.js';
 import { type StarGroup, starGroups } from './grouping.js';
 import { type PairSignals, type Tier, type TierSettings, classifyPair, pairStrength } from './tiers.js';
 
@@ -73,10 +73,13 @@ export function groupCandidates(g: CandidateGraph, t: TierSettings, tier: Tier, 
     verdicts.notDuplicate,
     // Member pairs are few (groups are small): compute their evidence directly. A crop and a
     // greyscale copy of one photo share neither cosine nor hash, but one still aligns inside the other.
-    (i, j) =>
-      duplicates.has(key(i, j)) ||
-      nodeCosine(g, i, j) >= t.relatedCosine ||
-      packedDistance(g.packed, i, j) <= t.near.hash ||
-      alignNodes(g.packed, aligner, i, j, t.near.colour, t.near.moved) >= t.near.alignScore,
+    (i, j) => {
+      if (duplicates.has(key(i, j))) return true;
+      // Two members must not be the same picture in other colours: a greyscale copy is near to a
+      // photo and to its colour variant alike, and would otherwise join them through the centre.
+      const frame = frameOf(g.packed, aligner, i, j, false);
+      if (frame.score >= t.near.frameGrey && frame.colour > t.near.colour) return false;
+      return nodeCosine(g, i, j) >= t.relatedCosine || packedDistance(g.packed, i, j) <= t.near.hash || alignNodes(g.packed, aligner, i, j, t.near.colour, t.near.moved) >= t.near.alignScore;
+    },
   );
 }
