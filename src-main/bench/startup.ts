@@ -40,6 +40,17 @@ export async function timeCli(args: string[], env: NodeJS.ProcessEnv): Promise<n
 }
 
 /**
+ * A LOOKALIKE_HOME under `dir` whose models folder links to the given packs, so that a CLI
+ * process finds packs kept elsewhere (real-size packs in --models-dir); bundled ones it finds anyway.
+ */
+export async function cliHome(packs: Array<{ id: string; path: string; source: string }>, dir: string): Promise<string> {
+  const home = path.join(dir, 'home');
+  await fs.mkdir(path.join(home, 'models'), { recursive: true });
+  for (const m of packs) if (m.source !== 'bundled') await fs.symlink(m.path, path.join(home, 'models', m.id));
+  return home;
+}
+
+/**
  * Cold start: a new process per run, from spawn to the first vector printed, for an image
  * (`embed --image`: the vision tower only) and a text (`embed --text`: the text tower only), per
  * pack. The packs are linked into a temporary LOOKALIKE_HOME so the CLI finds the real-size ones;
@@ -48,16 +59,15 @@ export async function timeCli(args: string[], env: NodeJS.ProcessEnv): Promise<n
  */
 export async function runStartupBench(ctx: BenchContext): Promise<StartupBench> {
   const registry = new ModelRegistry({ bundledDir: path.join(resourcesDir, 'models'), installedDir: path.join(userDataDir(), 'models'), extraDirs: ctx.modelsDirs, log: ctx.log });
-  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'lookalike-bench-startup-'));
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'lookalike-bench-startup-'));
   const rows: StartupRow[] = [];
   const errors: StartupBench['errors'] = [];
   const runs = ctx.quick ? 1 : 3;
   try {
     const { models } = await registry.list();
     const wanted = models.filter((m) => m.status === 'ok' && (ctx.modelIds.length ? ctx.modelIds.includes(m.id) : m.demo || m.source === 'extra'));
-    await fs.mkdir(path.join(home, 'models'), { recursive: true });
-    for (const m of wanted) if (m.source !== 'bundled') await fs.symlink(m.path, path.join(home, 'models', m.id));
-    const image = path.join(home, 'photo.jpg');
+    const home = await cliHome(wanted, tmp);
+    const image = path.join(tmp, 'photo.jpg');
     await sharp({ create: { width: 1024, height: 768, channels: 3, background: { r: 180, g: 60, b: 40 } } }).jpeg({ quality: 85 }).toFile(image);
     const env = { ...process.env, LOOKALIKE_HOME: home, ...(ctx.provider ? { LOOKALIKE_PROVIDER: ctx.provider } : {}) };
     const commands: Array<{ id: string; command: string; args: string[] }> = [{ id: '-', command: '--help', args: ['--help'] }];
@@ -81,7 +91,7 @@ export async function runStartupBench(ctx: BenchContext): Promise<StartupBench> 
     return { cli: 'node bin/lookalike.js (compiled JavaScript when current, else tsx)', rows, errors };
   } finally {
     await registry.close();
-    await fs.rm(home, { recursive: true, force: true });
+    await fs.rm(tmp, { recursive: true, force: true });
   }
 }
 

@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PEER_DIR, peerSection, peerVersion } from '../../src-main/bench/peer.js';
+import { appRoot } from '../../src-main/paths.js';
+
+const installed = fs.existsSync(path.join(PEER_DIR, 'node_modules', '@huggingface', 'transformers', 'package.json'));
+
+describe('peer benchmark (Transformers.js)', () => {
+  it('keeps Transformers.js out of the app\'s dependencies', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(appRoot, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    for (const deps of [pkg.dependencies, pkg.optionalDependencies, pkg.devDependencies]) expect(Object.keys(deps ?? {})).not.toContain('@huggingface/transformers');
+    const peer = JSON.parse(fs.readFileSync(path.join(PEER_DIR, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(peer.dependencies['@huggingface/transformers']).toMatch(/^\d+\.\d+\.\d+$/); // pinned: re-measured against one known version
+  });
+
+  it('prints fidelity, speed ratios and cold start as tables', () => {
+    const table = peerSection.table({
+      peer: '@huggingface/transformers 4.3.2',
+      threads: { lookalikeDefault: 2, equal: 2 },
+      secondsPerFigure: 1,
+      fidelity: [{ pack: 'demo-siglip', check: 'CMYK JPEG vs its Pillow conversion, cosine', lookalike: 1, peer: 0.96 }],
+      speed: [{ pack: 'demo-siglip', what: 'images', batch: 8, threads: 'equal', load: 'loaded', lookalike: 60, peer: 6, ratio: 10 }],
+      coldStart: [{ pack: 'demo-siglip', lookalike: 0.5, peer: 0.5, ratio: 1 }],
+      errors: [],
+    });
+    expect(table).toMatch(/CMYK JPEG vs its Pillow conversion, cosine\s+1\.000000\s+0\.960000/);
+    expect(table).toMatch(/demo-siglip\s+images\s+8\s+equal\s+loaded\s+60\.0\s+6\.0\s+10\.00/);
+    expect(table).toMatch(/cold start/);
+  });
+
+  it.skipIf(!installed)('finds the installed Transformers.js and runs it on a pack folder in its own process', async () => {
+    expect(await peerVersion()).toMatch(/^@huggingface\/transformers \d/);
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(process.execPath, [path.join(PEER_DIR, 'peer.mjs'), 'embed-image', path.join(appRoot, 'resources', 'models', 'demo-clip'), path.join(appRoot, 'resources', 'demo-catalog', 'images', 'l0001.jpg')], { encoding: 'utf8' });
+    const { dim, vector } = JSON.parse(out) as { dim: number; vector: number[] };
+    expect(dim).toBe(128);
+    expect(Math.hypot(...vector)).toBeCloseTo(1, 5);
+  });
+});
