@@ -94,6 +94,17 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; second
   return { value, seconds: (performance.now() - t0) / 1000 };
 }
 
+/** Items per second over at least `seconds` of whole runs of `perRun` items (at least one run). */
+export async function rate(run: () => Promise<unknown>, perRun: number, seconds: number): Promise<number> {
+  const t0 = performance.now();
+  let n = 0;
+  while (n === 0 || performance.now() - t0 < seconds * 1000) {
+    await run();
+    n += perRun;
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+
 export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
 

@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import readline from 'node:readline';
 import sharp from 'sharp';
 import { OnnxEmbedder } from '../engine/embedder.js';
@@ -11,9 +10,9 @@ import { decodeToRgb, imageSpec } from '../engine/preprocess.js';
 import { ModelRegistry } from '../engine/registry.js';
 import { appRoot, resourcesDir, userDataDir } from '../paths.js';
 import { underLoad } from './load.js';
-import { benchImages, benchTexts, round } from './models.js';
+import { benchImages, benchTexts, rate, round } from './models.js';
 import { type BenchContext, type BenchSection, formatTable } from './report.js';
-import { cliHome, timeCli } from './startup.js';
+import { cliHome, timeCli, timeNode } from './startup.js';
 
 /**
  * `lookalike bench --only peer`: Lookalike against Transformers.js (the JavaScript library a
@@ -95,16 +94,6 @@ const cosStats = (xs: Array<ArrayLike<number>>, refs: Array<ArrayLike<number>>) 
   const c = xs.map((v, i) => dot(v, refs[i]!) / Math.sqrt(dot(v, v) * dot(refs[i]!, refs[i]!)));
   return Math.min(...c);
 };
-
-async function rate(run: () => Promise<unknown>, perRun: number, seconds: number): Promise<number> {
-  const t0 = performance.now();
-  let n = 0;
-  while (n === 0 || performance.now() - t0 < seconds * 1000) {
-    await run();
-    n += perRun;
-  }
-  return n / ((performance.now() - t0) / 1000);
-}
 
 interface Fixture {
   images: Array<{ path: string; embedding_normalized: number[] }>;
@@ -238,16 +227,6 @@ export async function runPeerBench(ctx: BenchContext): Promise<PeerBench> {
     await registry.close();
     await fs.rm(tmp, { recursive: true, force: true });
   }
-}
-
-async function timeNode(args: string[]): Promise<number> {
-  const t0 = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`node ${args.join(' ')} exited ${code}`))));
-  });
-  return (performance.now() - t0) / 1000;
 }
 
 export const peerSection: BenchSection = {

@@ -26,17 +26,22 @@ export interface StartupBench {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Runs the CLI as a user would (`node bin/lookalike.js ...`) and returns wall seconds from spawn to exit. */
-export async function timeCli(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** Wall seconds from spawning `node ARGS` to its exit (an error with its last stderr line if it fails). */
+export async function timeNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const t0 = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(appRoot, 'bin', 'lookalike.js'), ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`lookalike ${args.join(' ')} exited ${code}: ${stderr.trim().split('\n').pop()}`))));
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(args[0] ?? '')} ${args.slice(1).join(' ')} exited ${code}: ${stderr.trim().split('\n').pop()}`))));
   });
   return (performance.now() - t0) / 1000;
+}
+
+/** Runs the CLI as a user would (`node bin/lookalike.js ...`) and returns wall seconds from spawn to exit. */
+export function timeCli(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return timeNode([path.join(appRoot, 'bin', 'lookalike.js'), ...args], env);
 }
 
 /**

@@ -1,13 +1,12 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { OnnxEmbedder } from '../engine/embedder.js';
 import { defaultThreads, logicalCpus, physicalCores } from '../engine/providers.js';
 import { ModelRegistry } from '../engine/registry.js';
 import { resourcesDir, userDataDir } from '../paths.js';
 import { underLoad } from './load.js';
-import { benchImages, round } from './models.js';
+import { benchImages, rate, round } from './models.js';
 import { type BenchContext, type BenchSection, formatTable } from './report.js';
 
 /** One thread setting: the engine's default, one thread, and every logical CPU the way ORT runs them by default (spinning). */
@@ -44,17 +43,6 @@ export function threadSettings(): ThreadSetting[] {
     { name: 'one', threads: 1, spinning: false },
     { name: 'all', threads: logicalCpus(), spinning: true },
   ];
-}
-
-/** Images per second over at least `seconds` (whole runs of `batch` images). */
-async function rate(run: () => Promise<unknown>, seconds: number): Promise<number> {
-  const t0 = performance.now();
-  let n = 0;
-  while (n === 0 || performance.now() - t0 < seconds * 1000) {
-    await run();
-    n += BATCH;
-  }
-  return round(n / ((performance.now() - t0) / 1000));
 }
 
 /** Packs to time: those named, else the real-size packs from --models-dir, else demo-siglip. */
@@ -99,10 +87,10 @@ export async function runThreadsBench(ctx: BenchContext): Promise<ThreadsBench> 
             await endToEnd();
             // Alternate model-only and end-to-end so that a load change hits both alike.
             const measure = async () => {
-              const m1 = await rate(model, seconds / 2);
-              const e1 = await rate(endToEnd, seconds / 2);
-              const e2 = await rate(endToEnd, seconds / 2);
-              const m2 = await rate(model, seconds / 2);
+              const m1 = round(await rate(model, BATCH, seconds / 2));
+              const e1 = round(await rate(endToEnd, BATCH, seconds / 2));
+              const e2 = round(await rate(endToEnd, BATCH, seconds / 2));
+              const m2 = round(await rate(model, BATCH, seconds / 2));
               return { model: round((m1 + m2) / 2), endToEnd: round((e1 + e2) / 2) };
             };
             const idle = await measure();
