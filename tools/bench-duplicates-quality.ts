@@ -43,7 +43,7 @@ export interface CorpusImage {
 const DEMO = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'resources', 'demo-catalog');
 
 /** A tiny deterministic PRNG (mulberry32) so the corpus is the same on every run. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -331,7 +331,7 @@ function blob(rand: () => number, cx: number, cy: number, rx: number, ry: number
 }
 
 /** A product-like object: a body, a base, a handle or strap and an accent, each its own flat colour, on a light studio background. */
-function randomProduct(rand: () => number): Product {
+export function randomProduct(rand: () => number): Product {
   const hue = () => Math.floor(rand() * 360);
   const part = (points: Array<[number, number]>, depth: number): ProductPart => ({ points, hue: hue(), sat: 45 + rand() * 45, light: 35 + rand() * 30, depth });
   return {
@@ -361,7 +361,7 @@ function recolourRegions(p: Product, rand: () => number): Product {
 }
 
 /** SVG of the product turned by `yaw` radians about its vertical axis (0: as listed). */
-function productSvg(p: Product, yaw: number): string {
+export function productSvg(p: Product, yaw: number): string {
   const poly = (part: ProductPart) =>
     part.points
       .map(([x, y]) => {
@@ -393,7 +393,7 @@ interface Scene {
 }
 
 /** A table-top scene: a wall and a floor, and objects at depths 1.5-5 (nearer ones bigger and lower). */
-function randomScene(rand: () => number): Scene {
+export function randomScene(rand: () => number): Scene {
   const colour = () => `hsl(${Math.floor(rand() * 360)},${Math.floor(30 + rand() * 50)}%,${Math.floor(30 + rand() * 40)}%)`;
   const objects: SceneObject[] = Array.from({ length: 5 + Math.floor(rand() * 3) }, () => ({
     x: (rand() - 0.5) * 3,
@@ -409,7 +409,7 @@ function randomScene(rand: () => number): Scene {
 }
 
 /** The scene seen from a camera moved sideways by `camera` (scene units) and forward by `forward`. */
-function sceneSvg(s: Scene, camera: number, forward: number): string {
+export function sceneSvg(s: Scene, camera: number, forward: number): string {
   const f = W * 0.55;
   const shapes = s.objects
     .map((o) => {

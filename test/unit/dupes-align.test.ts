@@ -4,6 +4,7 @@ import { ALIGN_SIDE, Aligner } from '../../src-main/features/duplicates/alignmen
 import { ALIGN_GATE, alignNodes, packHashes, pairSignalsOf } from '../../src-main/features/duplicates/graph.js';
 import { computeImageHashes } from '../../src-main/features/duplicates/image-hash.js';
 import { DEFAULT_NEAR, classifyPair, defaultTierSettings, otherColour } from '../../src-main/features/duplicates/tiers.js';
+import { productSvg, randomProduct, randomScene, rng, sceneSvg } from '../../tools/bench-duplicates-quality.js';
 import { syntheticPhoto } from '../helpers/photos.js';
 
 const photo = (seed: number, width?: number, height?: number) => syntheticPhoto(seed, width, height);
@@ -108,5 +109,41 @@ describe('crop alignment', () => {
     const a = await photo(18);
     const { signals } = await pair(a, await crop(a, 29, 6, 278, 223), ALIGN_GATE.minCosine - 0.01);
     expect(Number.isNaN(signals.align)).toBe(true);
+  });
+});
+
+describe('same capture, not a second shot', () => {
+  const t = defaultTierSettings();
+  const render = (svg: string) => sharp(Buffer.from(svg)).jpeg({ quality: 90 }).toBuffer();
+
+  it('a scene shot again from a camera moved sideways is not near, even where its frames correlate; an edit of one shot is', async () => {
+    for (const seed of [3, 5, 8, 13]) {
+      const scene = randomScene(rng(seed));
+      const a = await render(sceneSvg(scene, 0, 0));
+      const b = await render(sceneSvg(scene, 0.3, 0.02));
+      const { signals } = await pair(a, b);
+      expect(classifyPair(signals, t), `seed ${seed}`).not.toBe('near');
+      if (signals.frame >= DEFAULT_NEAR.frame) {
+        // The frames alone would pass: the moved blocks are what says "another shot".
+        expect(signals.frameMoved, `seed ${seed}`).toBeGreaterThan(DEFAULT_NEAR.moved);
+      }
+      const edited = await sharp(a).resize(200).jpeg({ quality: 50 }).toBuffer();
+      const same = await pair(a, edited);
+      expect(same.signals.frameMoved).toBe(0);
+      expect(classifyPair(same.signals, t), `seed ${seed} edit`).toBe('near');
+    }
+  });
+
+  it('a product turned a little and moved on the table is not near; a recoloured one is other colour', async () => {
+    for (const seed of [21, 22, 23]) {
+      const product = randomProduct(rng(seed));
+      const a = await render(productSvg(product, 0));
+      const turned = await render(productSvg({ ...product, cx: product.cx + 12, size: product.size * 1.03 }, 0.35));
+      expect(classifyPair((await pair(a, turned)).signals, t), `seed ${seed}`).not.toBe('near');
+      const repainted = await render(productSvg({ ...product, parts: product.parts.map((p, i) => (i === 0 ? { ...p, hue: (p.hue + 150) % 360 } : p)) }, 0));
+      const { signals } = await pair(a, repainted);
+      expect(classifyPair(signals, t), `seed ${seed} recoloured`).not.toBe('near');
+      expect(otherColour(signals, t), `seed ${seed} recoloured`).toBe(true);
+    }
   });
 });

@@ -61,7 +61,7 @@ export interface TierSettings {
  * of 0.998-1.0 to different photos (real photos are outside their training domain and collapse
  * together), so no cosine by itself marks "the same photo".
  */
-export const DEFAULT_NEAR: NearRule = { cosine: 0.95, hash: 10, cropCosine: 0.97, cropHash: 2, alignCosine: 0.93, alignScore: 0.985, hashAlone: 4, frame: 0.95, frameGrey: 0.9, moved: 0, colour: 20 };
+export const DEFAULT_NEAR: NearRule = { cosine: 0.95, hash: 10, cropCosine: 0.97, cropHash: 2, alignCosine: 0.93, alignScore: 0.98, hashAlone: 4, frame: 0.95, frameGrey: 0.9, moved: 0, colour: 20 };
 export const DEFAULT_SIMILAR_COSINE = 0.85;
 export const DEFAULT_RELATED_COSINE = 0.4;
 
