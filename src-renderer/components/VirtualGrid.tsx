@@ -76,7 +76,8 @@ export function VirtualGrid<T>({ items, getKey, renderItem, minColumnWidth = 180
       if (el) el.focus();
       else if (tries > 0) requestAnimationFrame(() => focus(tries - 1));
     };
-    focus(10);
+    // The target row may need a few frames to render on a busy machine.
+    focus(60);
   };
 
   return (
