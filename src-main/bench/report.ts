@@ -4,7 +4,7 @@ import type { MemorySampler } from './memory.js';
 
 /**
  * `lookalike bench` output: machine facts plus one section per area. The engine fills `models`;
- * other features add their own section by appending to `benchSections`.
+ * other features add their own section with a loader in bench/sections.ts.
  */
 export interface BenchReport {
   version: string;

@@ -1,11 +1,22 @@
-import { duplicatesSection } from './duplicates.js';
-import { importSection } from './import.js';
-import { modelsSection } from './models.js';
-import { peerSection } from './peer.js';
 import type { BenchSection } from './report.js';
-import { searchSection } from './search.js';
-import { startupSection } from './startup.js';
-import { threadsSection } from './threads.js';
 
-/** Sections `lookalike bench` runs, in order; add yours here. */
-export const benchSections: BenchSection[] = [modelsSection, threadsSection, startupSection, peerSection, importSection, searchSection, duplicatesSection];
+/**
+ * Sections `lookalike bench` runs, in order; add yours here. Each loads when it runs, so the CLI
+ * (`lookalike --help`, every other command) starts without the engine, the catalog and the peer.
+ */
+const loaders = {
+  models: async () => (await import('./models.js')).modelsSection,
+  threads: async () => (await import('./threads.js')).threadsSection,
+  startup: async () => (await import('./startup.js')).startupSection,
+  peer: async () => (await import('./peer.js')).peerSection,
+  import: async () => (await import('./import.js')).importSection,
+  search: async () => (await import('./search.js')).searchSection,
+  duplicates: async () => (await import('./duplicates.js')).duplicatesSection,
+} satisfies Record<string, () => Promise<BenchSection>>;
+
+export type BenchSectionName = keyof typeof loaders;
+export const benchSectionNames = Object.keys(loaders) as BenchSectionName[];
+
+export function loadBenchSection(name: BenchSectionName): Promise<BenchSection> {
+  return loaders[name]();
+}

@@ -1,18 +1,17 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { MemorySampler } from '../../bench/memory.js';
-import { type BenchContext, type BenchSection, formatTable, newReport } from '../../bench/report.js';
-import { benchSections } from '../../bench/sections.js';
+import { type BenchContext, formatTable, newReport } from '../../bench/report.js';
+import { type BenchSectionName, benchSectionNames, loadBenchSection } from '../../bench/sections.js';
 import { type Command, UsageError, stringList, stringOption } from '../command.js';
 
 /** The sections --only names (comma-separated or repeated), in the registry's order; all without it. */
-export function selectSections(only: string[], sections: BenchSection[] = benchSections): BenchSection[] {
+export function selectSections(only: string[], known: readonly BenchSectionName[] = benchSectionNames): BenchSectionName[] {
   const names = only.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) return sections;
-  const known = sections.map((s) => s.name);
-  const unknown = names.filter((n) => !known.includes(n));
+  if (names.length === 0) return [...known];
+  const unknown = names.filter((n) => !(known as readonly string[]).includes(n));
   if (unknown.length) throw new UsageError(`unknown bench section "${unknown[0]}" (sections: ${known.join(', ')})`);
-  return sections.filter((s) => names.includes(s.name));
+  return known.filter((name) => names.includes(name));
 }
 
 export const benchCommand: Command = {
@@ -21,7 +20,7 @@ export const benchCommand: Command = {
   usage: [
     `bench [--quick] [--only SECTION,...] [--out FILE] [--models-dir DIR] [--model ID ...] [--variant V ...] [--provider P]`,
     '',
-    `Sections: ${benchSections.map((s) => s.name).join(', ')} (all by default; --only picks some).`,
+    `Sections: ${benchSectionNames.join(', ')} (all by default; --only picks some).`,
     'JSON report on stdout (and in --out FILE), a readable table per section on stderr. --models-dir',
     '(or LOOKALIKE_REALSIZE_DIR) adds packs from a folder, e.g. those made by tools/realsize-models.py;',
     'every installed weight variant of a pack (fp32, quantized, ...) is timed side by side unless',
@@ -43,12 +42,13 @@ export const benchCommand: Command = {
     const memory = new MemorySampler();
     const report = newReport(
       quick,
-      sections.map((s) => s.name),
+      sections,
       memory.intervalMs,
     );
     const ctx: BenchContext = { quick, modelsDirs, modelIds: stringList(values, 'model'), variants: stringList(values, 'variant'), provider: stringOption(values, 'provider'), memory, log: io.log, signal: io.signal };
     try {
-      for (const section of sections) {
+      for (const name of sections) {
+        const section = await loadBenchSection(name);
         const window = memory.window();
         try {
           report[section.name] = await section.run(ctx);
