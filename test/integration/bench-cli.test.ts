@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../../src-main/paths.js';
 import { cli } from '../helpers/cli.js';
+import { benchSectionNames } from '../../src-main/bench/sections.js';
 
 const hasDemo = fs.existsSync(path.join(appRoot, 'resources', 'models', 'demo-siglip', 'onnx', 'vision_model.onnx'));
 
@@ -54,6 +55,7 @@ describe.skipIf(!hasDemo)('lookalike bench', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('unknown bench section "bogus"');
-    expect(stderr).toContain('models, import, search, duplicates');
+    expect(stderr).toContain(`(sections: ${benchSectionNames.join(', ')})`);
+    expect(benchSectionNames).toEqual(expect.arrayContaining(['models', 'import', 'search', 'duplicates']));
   });
 });
