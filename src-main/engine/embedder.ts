@@ -1,6 +1,7 @@
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { type PackInfo, PackError, packRevision } from './pack.js';
+import { DecodePool } from './decode-pool.js';
 import { type DecodeLimits, DEFAULT_DECODE_LIMITS, ImagePreprocessor, imageSpec } from './preprocess.js';
 import { type ProviderReport, type SessionSettings, createSession, sessionSettings } from './providers.js';
 import { type ScoringCache, type ScoringSource, resolveScoring } from './scoring.js';
@@ -17,6 +18,11 @@ export interface EmbedderOptions {
   threads?: number;
   /** Let idle intra-op threads spin (ORT's default); default off (LOOKALIKE_SPIN=1 turns it on). */
   spinning?: boolean;
+  /**
+   * Decode and preprocess on a worker thread when a call has more than one batch, so the next
+   * batch is ready when the model finishes one (default on; LOOKALIKE_DECODE_WORKER=0 turns it off).
+   */
+  decodeWorker?: boolean;
   /** Images per model run (default 8). */
   batchSize?: number;
   /** Texts per model run (default 32). */
@@ -93,6 +99,7 @@ export class OnnxEmbedder implements Embedder {
   private readonly towers: Partial<Record<TowerName, Promise<Tower>>> = {};
   private readonly loaded: Partial<Record<TowerName, Tower>> = {};
   private closed = false;
+  private pool: DecodePool | null = null;
 
   private constructor(
     readonly pack: PackInfo,
@@ -108,6 +115,7 @@ export class OnnxEmbedder implements Embedder {
     readonly prefetch: number,
     private readonly settings: SessionSettings,
     private readonly onBroken?: (err: PackError) => void,
+    private readonly decodeWorker = true,
   ) {
     this.id = pack.id;
     this.family = pack.family;
@@ -126,6 +134,11 @@ export class OnnxEmbedder implements Embedder {
   /** Provider reports of the loaded towers (they can differ when a provider rejects one graph); null for a tower not loaded yet. */
   get providers(): { vision: ProviderReport | null; text: ProviderReport | null } {
     return { vision: this.loaded.vision?.report ?? null, text: this.loaded.text?.report ?? null };
+  }
+
+  /** Whether a decode worker thread has been started (by a call with more than one batch). */
+  get decodesOnWorker(): boolean {
+    return this.pool !== null;
   }
 
   /** Towers whose sessions exist in this process. */
@@ -188,6 +201,7 @@ export class OnnxEmbedder implements Embedder {
       Math.max(1, options.prefetch ?? 1),
       settings,
       options.onBroken,
+      options.decodeWorker ?? process.env.LOOKALIKE_DECODE_WORKER !== '0',
     );
   }
 
@@ -241,9 +255,12 @@ export class OnnxEmbedder implements Embedder {
     this.tower('vision').catch(() => undefined);
     const starts: number[] = [];
     for (let i = 0; i < images.length; i += batchSize) starts.push(i);
+    // One batch: nothing to overlap, decode right here (no worker start-up on a single embed).
+    const pool = starts.length > 1 && this.decodeWorker && !this.closed ? (this.pool ??= new DecodePool(this.preprocessor.spec, this.preprocessor.limits)) : null;
     const prepare = (k: number) => {
       const start = starts[k]!;
-      const p = this.preprocessor.batch(images.slice(start, start + batchSize), start);
+      const slice = images.slice(start, start + batchSize);
+      const p = pool ? pool.batch(slice, start) : this.preprocessor.batch(slice, start);
       p.catch(() => undefined); // awaited below; avoids an unhandled rejection if we stop early
       return p;
     };
@@ -282,6 +299,7 @@ export class OnnxEmbedder implements Embedder {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.pool?.close();
     const pending = Object.values(this.towers);
     await Promise.all(pending.map(async (p) => (await p.catch(() => null))?.session.release()));
   }

@@ -196,3 +196,38 @@ describe.skipIf(!hasDemo)('towers load on first use', () => {
     await expect(e.embedTexts(['x'])).rejects.toThrow(/closed/);
   });
 });
+
+describe.skipIf(!hasDemo)('decoding on a worker thread', () => {
+  it('gives exactly the tensors of decoding in place, and names a bad image by its index', async () => {
+    const { DecodePool } = await import('../../src-main/engine/decode-pool.js');
+    const { ImagePreprocessor, imageSpec } = await import('../../src-main/engine/preprocess.js');
+    const spec = imageSpec({ size: { shortest_edge: 64 }, do_center_crop: true, crop_size: { height: 64, width: 64 }, resample: 3 }, 'clip');
+    const inline = new ImagePreprocessor(spec);
+    const pool = new DecodePool(spec, inline.limits);
+    try {
+      const imgs = [...(await images(3)), fs.readFileSync(path.join(appRoot, 'test', 'fixtures', 'cmyk', 'photo-cmyk.jpg'))];
+      expect(Array.from(await pool.batch(imgs, 10))).toEqual(Array.from(await inline.batch(imgs, 10)));
+      const err = await pool.batch([imgs[0]!, Buffer.from('not an image')], 10).catch((x: unknown) => x);
+      expect(err).toBeInstanceOf(ImageDecodeError);
+      expect((err as ImageDecodeError).index).toBe(11);
+    } finally {
+      await pool.close();
+    }
+    await expect(pool.batch(await images(1))).rejects.toThrow(/closed/);
+  });
+
+  it('embeds multi-batch calls through the worker with the same vectors as without it', async () => {
+    const pack = await loadPack();
+    const on = await OnnxEmbedder.load(pack, { provider: 'cpu', threads: 1, batchSize: 2, decodeWorker: true });
+    const off = await OnnxEmbedder.load(pack, { provider: 'cpu', threads: 1, batchSize: 2, decodeWorker: false });
+    try {
+      const imgs = await images(5);
+      const [a, b] = [await on.embedImages(imgs), await off.embedImages(imgs)];
+      a.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(b[i]!)));
+      expect(on.decodesOnWorker).toBe(true);
+      expect(off.decodesOnWorker).toBe(false);
+    } finally {
+      await Promise.all([on.close(), off.close()]);
+    }
+  });
+});
