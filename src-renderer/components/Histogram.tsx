@@ -25,7 +25,7 @@ interface Props {
   formatTick?: (v: number) => string;
 }
 
-const PAD = { left: 36, right: 12, top: 14, bottom: 30 };
+const PAD = { left: 36, right: 12, top: 14, bottom: 18 };
 
 /** Score distribution in plain SVG: one bar per bin, optional threshold markers. */
 export function Histogram({ bins, label, markers = [], highlight, xLabel, height = 180, formatTick = (v) => formatDecimal(v, 2) }: Props) {
@@ -69,11 +69,6 @@ export function Histogram({ bins, label, markers = [], highlight, xLabel, height
           {formatTick(v)}
         </text>
       ))}
-      {xLabel ? (
-        <text x={PAD.left + plotW / 2} y={height - 2} className="chart-label" textAnchor="middle">
-          {xLabel}
-        </text>
-      ) : null}
       {markers.map((m, i) => {
         const mx = x(Math.min(max, Math.max(min, m.value)));
         return (
@@ -86,6 +81,8 @@ export function Histogram({ bins, label, markers = [], highlight, xLabel, height
         );
       })}
     </svg>
+    {/* Under the chart as text, so a long label (Russian) wraps instead of being cut at the edge. */}
+    {xLabel ? <div className="chart-xlabel">{xLabel}</div> : null}
     </div>
   );
 }
