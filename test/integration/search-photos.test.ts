@@ -81,6 +81,15 @@ describe.skipIf(!ready)('photos without listings: names, browsing, stacked copie
     expect(out.match).toMatchObject({ kind: 'probability', weak: true });
   });
 
+  it('a pack set as default is what search uses when no model is named, until it is unset', async () => {
+    expect((await call('models.list', {})).defaultModel).toBe('demo-siglip');
+    await expect(call('models.setDefault', { id: 'no-such-pack' })).rejects.toThrow(/no model pack "no-such-pack"/);
+    expect((await call('models.setDefault', { id: 'demo-clip' })).defaultModel).toBe('demo-clip');
+    const listed = await call('models.list', {});
+    expect(listed.models.find((m: any) => m.id === 'demo-clip').isDefault).toBe(true);
+    expect((await call('models.setDefault', { id: null })).defaultModel).toBe('demo-siglip');
+  });
+
   it('browses every image without a listing, by folder and import run', async () => {
     const all = await call('catalog.images', { limit: 50 });
     expect(all.total).toBe(11);
