@@ -204,17 +204,23 @@ export class IngestWriter {
 export function startRun(catalog: Catalog, inputs: unknown): number {
   const db = catalog.db;
   return db.transaction(() => {
-    const running = db.prepare("SELECT id, pid FROM ingest_runs WHERE status = 'running'").all() as Array<{ id: number; pid: number }>;
-    for (const run of running) {
-      if (!processAlive(run.pid)) {
-        db.prepare("UPDATE ingest_runs SET status = 'interrupted', message = 'the importing process stopped before finishing' WHERE id = ?").run(run.id);
-      }
-    }
+    settleDeadRuns(catalog);
     const result = db
       .prepare("INSERT INTO ingest_runs (pid, started_at, status, inputs) VALUES (?, ?, 'running', ?)")
       .run(process.pid, Date.now(), JSON.stringify(inputs));
     return Number(result.lastInsertRowid);
   }).immediate();
+}
+
+/** Runs left 'running' by a process that no longer exists (killed, crashed) become 'interrupted'. */
+export function settleDeadRuns(catalog: Catalog): void {
+  const db = catalog.db;
+  const running = db.prepare("SELECT id, pid FROM ingest_runs WHERE status = 'running'").all() as Array<{ id: number; pid: number }>;
+  for (const run of running) {
+    if (!processAlive(run.pid)) {
+      db.prepare("UPDATE ingest_runs SET status = 'interrupted', message = 'the importing process stopped before finishing' WHERE id = ?").run(run.id);
+    }
+  }
 }
 
 export function finishRun(catalog: Catalog, runId: number, status: 'completed' | 'cancelled' | 'failed', counts: RunCounts, message?: string): void {

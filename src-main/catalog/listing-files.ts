@@ -56,6 +56,8 @@ export async function readListingFile(file: string): Promise<ListingFile> {
   const ext = path.extname(file).toLowerCase();
   const records: Array<{ where: string; record: unknown }> = [];
   const problems: RowProblem[] = [];
+  /** A CSV file's columns, as its first line names them. */
+  let header: string[] | undefined;
   if (ext === '.json') {
     let parsed: unknown;
     try {
@@ -79,10 +81,10 @@ export async function readListingFile(file: string): Promise<ListingFile> {
       }
     }
   } else {
-    await readCsv(file, name, records, problems);
+    header = await readCsv(file, name, records, problems);
   }
 
-  notAListingFile(name, records);
+  notAListingFile(name, records, header);
   const rows: ListingRow[] = [];
   const firstSeen = new Map<string, string>();
   for (const { where, record } of records) {
@@ -104,22 +106,26 @@ export async function readListingFile(file: string): Promise<ListingFile> {
  * photo, a spreadsheet of something else), is refused as a whole: importing it would report
  * "0 listings" as if that were a success.
  */
-function notAListingFile(name: string, records: Array<{ record: unknown }>): void {
+function notAListingFile(name: string, records: Array<{ record: unknown }>, header?: string[]): void {
   const help = 'a listings file is a CSV (or JSON, JSONL) whose columns include id or sku, and usually title, price, seller, image';
-  if (records.length === 0) throw new ListingFileError(`${name} holds no listings (${help})`);
   const keys = (r: unknown) => (r && typeof r === 'object' && !Array.isArray(r) ? Object.keys(r).map((k) => k.trim().toLowerCase()) : []);
-  if (records.some(({ record }) => keys(record).some((k) => k === 'id' || k === 'sku'))) return;
-  const seen = [...new Set(records.slice(0, 20).flatMap(({ record }) => keys(record)))].slice(0, 6).map((k) => `"${k.slice(0, 40)}"`);
-  throw new ListingFileError(`${name} is not a listings file: no id or sku column${seen.length ? ` (it has ${seen.join(', ')})` : ''}; ${help}`);
+  const columns = header ?? [...new Set(records.slice(0, 20).flatMap(({ record }) => keys(record)))];
+  if (columns.length > 0 && !columns.some((k) => k === 'id' || k === 'sku')) {
+    const seen = columns.filter(Boolean).slice(0, 6).map((k) => `"${k.slice(0, 40)}"`);
+    throw new ListingFileError(`${name} is not a listings file: no id or sku column${seen.length ? ` (it has ${seen.join(', ')})` : ''}; ${help}`);
+  }
+  if (records.length === 0) throw new ListingFileError(`${name} holds no listings (${help})`);
 }
 
-async function readCsv(file: string, name: string, out: Array<{ where: string; record: unknown }>, problems: RowProblem[]) {
+/** Reads the records of a CSV file into `out`; returns its columns (the first line), [] for an empty file. */
+async function readCsv(file: string, name: string, out: Array<{ where: string; record: unknown }>, problems: RowProblem[]): Promise<string[]> {
   const delimiter = await sniffDelimiter(file);
+  let columns: string[] = [];
   const parser = createReadStream(file).pipe(
     parse({
       bom: true,
       delimiter,
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      columns: (header: string[]) => (columns = header.map((h) => h.trim().toLowerCase())),
       skip_empty_lines: true,
       trim: true,
       info: true,
@@ -137,6 +143,7 @@ async function readCsv(file: string, name: string, out: Array<{ where: string; r
   } catch (err) {
     throw new ListingFileError(`${name} is not a readable CSV file: ${(err as Error).message}`);
   }
+  return columns;
 }
 
 /** Comma, semicolon or tab: whichever the header line has most of (outside quotes). */

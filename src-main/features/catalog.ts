@@ -4,6 +4,7 @@ import { ApiError } from '../api/errors.js';
 import type { CallContext, Handler } from '../api/handler.js';
 import type { ImportSummary } from '../api/schemas/catalog.js';
 import { IngestInputError, type IngestOptions, ingest } from '../catalog/ingest.js';
+import { settleDeadRuns } from '../catalog/ingest-writer.js';
 import type { Embedder } from '../engine/types.js';
 import { jobs } from '../jobs/handlers.js';
 import { resourcesDir } from '../paths.js';
@@ -57,9 +58,15 @@ export const catalogStats: Handler<'catalog.stats'> = async (_input, { services 
   };
 };
 
-export const catalogErrors: Handler<'catalog.errors'> = async (input, { services }) => ({
-  runs: services.catalog.recentRuns(input.runs, input.errorsPerRun),
-});
+export const catalogErrors: Handler<'catalog.errors'> = async (input, { services }) => {
+  // A run whose process died (a crash, a kill) reads as interrupted, not as still running.
+  try {
+    settleDeadRuns(services.catalog);
+  } catch {
+    // A read-only catalog still lists its runs.
+  }
+  return { runs: services.catalog.recentRuns(input.runs, input.errorsPerRun) };
+};
 
 export const catalogListings: Handler<'catalog.listings'> = async (input, { services }) => {
   const catalog = services.catalog;

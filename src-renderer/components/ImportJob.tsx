@@ -206,7 +206,11 @@ function RunRow({ run, when }: { run: Run; when: string }) {
         </td>
         <td>
           <span className={run.status === 'completed' ? 'badge ok' : run.status === 'running' ? 'badge accent' : 'badge danger'}>{t(status)}</span>
-          {run.message && run.message !== run.status ? <span className="muted small"> {run.message}</span> : null}
+          {run.message && run.message !== run.status ? (
+            <span className="run-message muted small" title={run.message}>
+              {run.message}
+            </span>
+          ) : null}
         </td>
         <td className="num">{formatNumber(language, run.filesSeen)}</td>
         <td className="num">{formatNumber(language, run.indexed)}</td>

@@ -493,7 +493,7 @@ export const ru: Record<StringKey, string> = {
   'catalog.done': 'Импорт завершён.',
   'catalog.done.detail': 'Новых изображений: {indexed}, уже в каталоге: {cached}, объявлений: {listings}, за {time}.',
   'catalog.failedFiles': 'Ошибок в файлах: {n} — показать',
-  'catalog.noFailures': 'Ошибок нет',
+  'catalog.noFailures': 'Файлов с ошибками нет',
   'catalog.missing': 'Не найдено изображений объявлений: {n}',
   'catalog.rowProblems': 'Строк объявлений с ошибками: {n}',
   'catalog.listingProblems': 'Ошибки в объявлениях',

@@ -199,10 +199,16 @@ export function JobProvider({ children }: { children: ReactNode }) {
     const timer = setInterval(() => {
       if (document.visibilityState === 'visible') void poll();
     }, POLL_MS);
+    // A tab brought back to the front catches up at once.
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void poll();
+    };
+    document.addEventListener('visibilitychange', onVisible);
     const abort = stopWatching.current;
     return () => {
       stopped = true;
       clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
       abort.abort();
       stopWatching.current = new AbortController();
       watched.current.clear();
