@@ -104,6 +104,8 @@ describe('browser mode: a working day on demo listings plus photos without listi
     // Never a bare hash: a photo without a listing is named by its file, with its folder beside it.
     expect(await grid.locator('.listing-meta').first().innerText()).toBe('copies/');
     await expect.poll(() => grid.getByText('No listing').count()).toBe(3);
+    // The demo is in: loading it again is not offered.
+    expect(await page.getByRole('button', { name: /Load the demo catalog/ }).count()).toBe(0);
     await browser.getByRole('heading', { level: 2 }).scrollIntoViewIfNeeded();
     await screenshot(page, 'catalog-photos');
     await browser.getByRole('button', { name: 'Clear filters' }).click();
@@ -185,6 +187,23 @@ describe('browser mode: a working day on demo listings plus photos without listi
     await screenshot(page, 'duplicates-photos');
   }, 300_000);
 
+  it('mismatch: the queue opens below 50 %, offers only plausible alternatives, and says why SigLIP and CLIP disagree', async () => {
+    await page.goto(`${served.origin}/#/mismatch`);
+    const item = page.getByTestId('mm-item');
+    await item.waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.locator('.review-list-head').innerText()).toMatch(/^52 in queue/);
+    // "Tundra New brown wool hat" on a t-shirt photo: t-shirt is plausible (13 %), vase and mug (<0.1 %) are not.
+    await expect.poll(() => item.getByTestId('mm-alternatives').innerText()).toMatch(/tshirt 13%/);
+    expect(await item.getByTestId('mm-alternatives').innerText()).not.toMatch(/vase|mug/);
+    expect(await item.getByTestId('mm-disagree').count()).toBe(0);
+    // The issue's example: CLIP 0.959 beside SigLIP <0.1 %, and no alternative worth offering.
+    await page.keyboard.press('j');
+    await expect.poll(() => item.getAttribute('aria-label')).toBe('Polar New pink polka dot ceramic mug, 300 ml');
+    await expect.poll(() => item.getByTestId('mm-disagree').innerText()).toMatch(/^Why they disagree: CLIP only ranks the title against the catalog's categories/);
+    expect(await item.getByTestId('mm-alternatives').count()).toBe(0);
+    await screenshot(page, 'mismatch-disagree');
+  }, 180_000);
+
   it('"/" on another page opens Search with the box focused', async () => {
     await page.goto(`${served.origin}/#/models`);
     await page.getByRole('heading', { level: 1, name: 'Models' }).waitFor();
@@ -208,7 +227,26 @@ describe('browser mode: a working day on demo listings plus photos without listi
     expect(t!.y).toBeGreaterThanOrEqual(m!.y + m!.height - 1);
     await toast.getByRole('button', { name: 'Dismiss' }).click();
     await expect.poll(() => toast.count()).toBe(0);
-  });
+    // An information toast leaves by itself.
+    await page.goto(`${served.origin}/#/mismatch`);
+    await page.getByTestId('mm-item').waitFor({ timeout: 120_000 });
+    await page.keyboard.press('u');
+    const info = page.getByRole('status').filter({ hasText: 'Nothing to undo' });
+    await info.waitFor({ timeout: 10_000 });
+    await page.mouse.move(0, 0);
+    await expect.poll(() => info.count(), { timeout: 20_000 }).toBe(0);
+  }, 180_000);
+
+  it('models: "Set as default" makes a pack the default everywhere (status bar, search)', async () => {
+    await page.goto(`${served.origin}/#/models`);
+    const clip = page.getByRole('article', { name: /Demo CLIP/ });
+    await clip.getByRole('button', { name: 'Set as default' }).click();
+    await page.getByRole('status').filter({ hasText: 'is now the default model' }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => clip.getByText('default', { exact: true }).count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('status-models').locator('strong').innerText(), { timeout: 30_000 }).toBe('demo-clip');
+    expect((await api(page, 'search.query', { text: 'red chair', k: 3 })).model).toBe('demo-clip');
+    await api(page, 'models.setDefault', { id: null });
+  }, 120_000);
 
   const pagesToCheck: Array<{ id: string; ready: (p: Page) => Promise<unknown> }> = [
     { id: 'search', ready: (p) => p.getByTestId('search-meta').waitFor({ timeout: 60_000 }) },
