@@ -144,7 +144,7 @@ export function RunHistory({ runs, error, onRetry }: { runs?: Run[]; error?: Err
   const { t, language } = useI18n();
   if (error) return <ErrorNotice error={error} onRetry={onRetry} />;
   if (!runs || runs.length === 0) return null;
-  const when = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
+  const when = new Intl.DateTimeFormat(language, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   return (
     <div className="card">
       <h2>{t('catalog.history')}</h2>
@@ -181,10 +181,16 @@ const STATUS_KEY = {
   failed: 'catalog.status.failed',
 } as const;
 
-/** "~/photos/shoes + listings.csv": the folders and listing file a run was given. */
+/** The end of a long path, where folders differ: "…/products/shoes". */
+function shortPath(p: string): string {
+  const parts = p.split(/[\\/]/).filter(Boolean);
+  return p.length <= 28 || parts.length <= 2 ? p : `…/${parts.slice(-2).join('/')}`;
+}
+
+/** "…/photos/shoes + listings.csv": the folders and listing file a run was given (the full paths on hover). */
 export function runSource(inputs: unknown): string {
   const i = (inputs ?? {}) as { paths?: unknown; listings?: unknown };
-  const paths = Array.isArray(i.paths) ? i.paths.filter((p): p is string => typeof p === 'string') : [];
+  const paths = Array.isArray(i.paths) ? i.paths.filter((p): p is string => typeof p === 'string').map(shortPath) : [];
   const parts = paths.slice(0, 2);
   if (paths.length > 2) parts.push(`+${paths.length - 2}`);
   if (typeof i.listings === 'string') parts.push(i.listings.split(/[\\/]/).pop() ?? i.listings);
