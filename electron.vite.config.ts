@@ -7,7 +7,12 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve('src-main/app/main.ts'), backend: resolve('src-main/backend/entry.ts') },
+        input: {
+          index: resolve('src-main/app/main.ts'),
+          backend: resolve('src-main/backend/entry.ts'),
+          // The decode worker (engine/decode-pool.ts) imports ./preprocess.js beside the backend.
+          preprocess: resolve('src-main/engine/preprocess.ts'),
+        },
         external: ['better-sqlite3', 'sharp', 'onnxruntime-node'],
       },
     },

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { extractAll, listPackage } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendClient, forkNodeBackend } from '../../src-main/backend/client.js';
@@ -62,6 +63,13 @@ describe('desktop bundle', () => {
     for (const file of ['out/main/index.js', 'out/main/backend.js', 'out/preload/index.cjs', 'out/renderer/index.html']) {
       expect(fs.existsSync(path.join(appRoot, file)), file).toBe(true);
     }
+  });
+
+  it('decodes on a worker thread from the bundle, as in the sources', async () => {
+    // engine/decode-pool.ts starts its worker on the preprocessing module beside the running code.
+    const { ImagePreprocessor } = (await import(pathToFileURL(path.join(appRoot, 'out', 'main', 'preprocess.js')).href)) as typeof import('../../src-main/engine/preprocess.js');
+    expect(typeof ImagePreprocessor).toBe('function');
+    expect(fs.readFileSync(path.join(appRoot, 'out', 'main', 'backend.js'), 'utf8')).toContain('./preprocess${');
   });
 
   // A demo import on a machine whose cores are busy elsewhere takes minutes, not seconds.
