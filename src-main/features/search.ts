@@ -6,7 +6,7 @@ import type { SearchFilter } from '../api/schemas/search.js';
 import type { Embedder } from '../engine/types.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { listingsOfImages } from '../index/catalog-source.js';
-import { hashDistance, isCopy, overFetch, stackCopies, thumbHashes } from '../index/copies.js';
+import { DEFAULT_COPY_RULE, copyHashes, hashDistance, isCopy, overFetch, stackCopies } from '../index/copies.js';
 import { textMatchStrength } from '../index/match-strength.js';
 import { combineQuery } from '../index/query.js';
 import { NOT_CONFIGURED, QdrantStore, collectionName, pushToQdrant, qdrantHealth, qdrantSettings, vectorName } from '../index/qdrant.js';
@@ -114,13 +114,16 @@ export const searchQuery: Handler<'search.query'> = async (input, ctx) => {
 /** Near-identical copies under their best-ranked copy (see index/copies.ts); at most k stacks. */
 async function stackHits(catalog: Catalog, model: Embedder, hits: StoreHit[], k: number) {
   const shas = hits.map((h) => h.sha256);
-  const [hashes, vectors] = [await thumbHashes(catalog, shas), catalog.getEmbeddings(shas, model.id, model.revision)];
+  const [hashes, vectors] = [await copyHashes(catalog, shas), catalog.getEmbeddings(shas, model.id, model.revision)];
   return stackCopies(
     hits,
     (leader, hit) => {
+      // The hash first (a popcount): most pairs are told apart without a dot product.
+      const distance = hashDistance(hashes.get(leader.sha256), hashes.get(hit.sha256));
+      if (!(distance <= DEFAULT_COPY_RULE.hash)) return false;
       const a = vectors.get(leader.sha256);
       const b = vectors.get(hit.sha256);
-      return isCopy(hashDistance(hashes.get(leader.sha256), hashes.get(hit.sha256)), a && b ? cosine(a, b) : Number.NaN);
+      return isCopy(distance, a && b ? cosine(a, b) : Number.NaN);
     },
     k,
   );
