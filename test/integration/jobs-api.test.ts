@@ -8,6 +8,7 @@ import { handlers } from '../../src-main/api/handlers.js';
 import type { Progress } from '../../src-main/api/schemas/common.js';
 import { resourcesDir } from '../../src-main/paths.js';
 import { Services } from '../../src-main/services.js';
+import { cli } from '../helpers/cli.js';
 import { tempDir, writeJpegs } from './catalog-helpers.js';
 
 const hasDemo = fs.existsSync(path.join(resourcesDir, 'models', 'demo-siglip'));
@@ -87,5 +88,22 @@ describe.skipIf(!hasDemo)('jobs through the API', () => {
     const resumed = await call('jobs.resume', { id: interrupted!.id });
     expect(await call('jobs.watch', { id: resumed.id })).toMatchObject({ state: 'completed', result: { cached: 24 } });
     expect(await call('jobs.get', { id: interrupted!.id })).toMatchObject({ resumedBy: resumed.id, resumable: false });
+  });
+
+  it('lookalike catalog stats lists pending images and lookalike catalog repair embeds them', async () => {
+    const db = services.catalog.db;
+    const victims = db.prepare('SELECT sha256, model_id, revision FROM embeddings ORDER BY sha256 DESC LIMIT 2').all() as Array<{ sha256: string; model_id: string; revision: string }>;
+    for (const v of victims) {
+      db.prepare('DELETE FROM embeddings WHERE sha256 = ? AND model_id = ?').run(v.sha256, v.model_id);
+      db.prepare('INSERT INTO pending_embeddings (sha256, model_id, revision, queued_at) VALUES (?, ?, ?, ?)').run(v.sha256, v.model_id, v.revision, Date.now());
+    }
+    services.close();
+    const before = (await cli(['catalog', 'stats', '--db', dbPath])).json();
+    expect(before).toMatchObject({ images: 24, pendingImages: 2, pending: [{ modelId: 'demo-siglip', count: 2, failed: 0 }], models: [{ modelId: 'demo-siglip', count: 22 }] });
+    const repair = await cli(['catalog', 'repair', '--db', dbPath]);
+    expect(repair.code).toBe(0);
+    expect(repair.json()).toMatchObject({ repaired: 2, pending: 0 });
+    expect((await cli(['catalog', 'stats', '--db', dbPath])).json()).toMatchObject({ pendingImages: 0, models: [{ count: 24 }] });
+    services = new Services({ dbPath });
   });
 });
