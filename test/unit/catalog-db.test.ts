@@ -25,6 +25,30 @@ describe('catalog database', () => {
     db.close();
   });
 
+  it('a catalog from before pending vectors lists its images without a vector of an embedded model as pending', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    // The schema as it was: every migration before 0002-pending-and-reports.
+    const before = migrations.slice(0, migrations.findIndex((m) => m.id === '0002-pending-and-reports'));
+    migrate(db, before);
+    const image = db.prepare("INSERT INTO images (sha256, byte_size, width, height, format, created_at) VALUES (?, 1, 1, 1, 'jpeg', 0)");
+    const vector = db.prepare("INSERT INTO embeddings (sha256, model_id, revision, dim, vector, created_at) VALUES (?, 'demo-siglip', 'r1', 1, x'0000803f', 0)");
+    for (const sha of ['a', 'b', 'c', 'd', 'e']) image.run(sha.repeat(64));
+    for (const sha of ['a', 'b', 'c']) vector.run(sha.repeat(64));
+    db.prepare("INSERT INTO ingest_runs (pid, started_at, status, inputs) VALUES (1, 0, 'completed', '{}')").run();
+    db.prepare("INSERT INTO ingest_errors (run_id, path, error, at) VALUES (1, 'listings.csv:12', 'no id or sku', 0), (1, '/p/x.jpg', 'not an image', 0)").run();
+    migrate(db);
+    expect(db.prepare('SELECT sha256, model_id, revision FROM pending_embeddings ORDER BY sha256').all()).toEqual([
+      { sha256: 'd'.repeat(64), model_id: 'demo-siglip', revision: 'r1' },
+      { sha256: 'e'.repeat(64), model_id: 'demo-siglip', revision: 'r1' },
+    ]);
+    expect(db.prepare('SELECT path, kind FROM ingest_errors ORDER BY path').all()).toEqual([
+      { path: '/p/x.jpg', kind: 'file' },
+      { path: 'listings.csv:12', kind: 'row' },
+    ]);
+    db.close();
+  });
+
   it('applies an added migration once, and rolls back a failing one whole', () => {
     const db = new Database(':memory:');
     migrate(db);
