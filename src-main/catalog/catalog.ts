@@ -335,6 +335,11 @@ export class Catalog {
     return shaPages((after) => page.all(modelId, revision, after, batchSize) as string[]);
   }
 
+  /** Distinct images waiting for a vector of any model. */
+  pendingImageCount(): number {
+    return this.sql('SELECT count(DISTINCT sha256) FROM pending_embeddings').pluck().get() as number;
+  }
+
   markPendingError(modelId: string, revision: string, sha256: string, error: string): void {
     this.sql('UPDATE pending_embeddings SET error = ? WHERE model_id = ? AND revision = ? AND sha256 = ?').run(error, modelId, revision, sha256);
   }

@@ -54,7 +54,7 @@ export const catalogStats: Handler<'catalog.stats'> = async (_input, { services 
     tables,
     models: catalog.embeddingModels(),
     pending,
-    pendingImages: pending.reduce((n, p) => n + p.count, 0),
+    pendingImages: catalog.pendingImageCount(),
   };
 };
 
