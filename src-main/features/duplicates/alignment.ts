@@ -246,59 +246,58 @@ export class Aligner {
       for (let bx = 0; bx < n; bx += B) {
         let s = 0;
         let ss = 0;
-        for (let y = by; y < by + B; y++) for (let x = bx; x < bx + B; x++) {
-          const v = crop[y * n + x] as number;
-          s += v;
-          ss += v * v;
+        for (let y = by; y < by + B; y++) {
+          for (let x = bx; x < bx + B; x++) {
+            const v = crop[y * n + x] as number;
+            s += v;
+            ss += v * v;
+          }
         }
         const variance = ss / (B * B) - (s / (B * B)) ** 2;
         if (variance < BLOCK_TEXTURE) continue;
-        const cost = (dx: number, dy: number) => {
-          // Mean squared difference over the block's pixels whose shifted partner is inside the frame, after matching means.
-          let count = 0;
-          let sa = 0;
-          let sb = 0;
-          for (let y = by; y < by + B; y++) for (let x = bx; x < bx + B; x++) {
-            const yy = y + dy;
-            const xx = x + dx;
-            if (yy < 0 || yy >= n || xx < 0 || xx >= n) continue;
-            sa += crop[y * n + x] as number;
-            sb += win[yy * n + xx] as number;
-            count++;
-          }
-          const off = (sa - sb) / count;
-          let d = 0;
-          for (let y = by; y < by + B; y++) for (let x = bx; x < bx + B; x++) {
-            const yy = y + dy;
-            const xx = x + dx;
-            if (yy < 0 || yy >= n || xx < 0 || xx >= n) continue;
-            const r = (crop[y * n + x] as number) - (win[yy * n + xx] as number) - off;
-            d += r * r;
-          }
-          return d / count;
-        };
-        const still = cost(0, 0);
-        let best = still;
+        // Mean squared difference (after matching means) of the block against the window shifted
+        // by (dx, dy), over the pixels whose partner is inside the frame; shift 0 is (0, 0).
+        let still = 0;
+        let best = Number.POSITIVE_INFINITY;
         let shift = 0;
-        SHIFTS.forEach(([dx, dy], k) => {
-          const c = cost(dx, dy);
-          if (c < best) {
-            best = c;
-            shift = k + 1;
+        for (let k = 0; k <= SHIFTS.length; k++) {
+          const dx = k === 0 ? 0 : (SHIFTS[k - 1]![0] as number);
+          const dy = k === 0 ? 0 : (SHIFTS[k - 1]![1] as number);
+          const y0 = Math.max(by, -dy);
+          const y1 = Math.min(by + B, n - dy);
+          const x0 = Math.max(bx, -dx);
+          const x1 = Math.min(bx + B, n - dx);
+          let sd = 0;
+          let sdd = 0;
+          for (let y = y0; y < y1; y++) {
+            const row = y * n;
+            const wrow = (y + dy) * n + dx;
+            for (let x = x0; x < x1; x++) {
+              const d = (crop[row + x] as number) - (win[wrow + x] as number);
+              sd += d;
+              sdd += d * d;
+            }
           }
-        });
+          const count = (y1 - y0) * (x1 - x0);
+          const cost = (sdd - (sd * sd) / count) / count;
+          if (k === 0) still = cost;
+          else if (cost < best) {
+            best = cost;
+            shift = k;
+          }
+        }
         votes.push(best < MOVED_GAIN * still && still > MOVED_FLOOR * variance ? shift : 0);
       }
     }
     // One shift for the whole frame is a misregistration of the window (a pixel of trim or crop
     // error), not motion: blocks count as moved when they prefer another shift than most do.
-    const tally = new Map<number, number>();
-    for (const v of votes) tally.set(v, (tally.get(v) ?? 0) + 1);
+    const tally = new Int32Array(SHIFTS.length + 1);
+    for (const v of votes) tally[v]!++;
     let mode = 0;
-    for (const [v, c] of tally) if (c > (tally.get(mode) ?? 0)) mode = v;
-    const moved = votes.filter((v) => v !== mode).length;
-    const textured = votes.length;
-    return { moved, textured };
+    for (let v = 1; v < tally.length; v++) if ((tally[v] as number) > (tally[mode] as number)) mode = v;
+    let moved = 0;
+    for (const v of votes) if (v !== mode) moved++;
+    return { moved, textured: votes.length };
   }
 
   /** The window of `container` resampled to 32x32 (scratch, overwritten by the next call). */

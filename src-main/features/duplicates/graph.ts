@@ -181,7 +181,10 @@ function thumbOf(p: PackedHashes, i: number): Uint8Array {
  * Which pairs get the whole-frame check: any that a near branch could accept at some threshold
  * (cosine at least the gate, or no embeddings to say, or hashes within a few bits).
  */
-export const FRAME_GATE = { minCosine: 0.9, maxHash: 6 } as const;
+export const FRAME_GATE = { minCosine: 0.9, maxHash: 6, maxMirrorHash: 16 } as const;
+
+/** Frames correlating less than this are no capture evidence at any setting (the colourless bar): their moved blocks are not counted. */
+const FRAME_MOVES_FROM = 0.9;
 
 /**
  * Whole-frame capture check of two nodes: one frame laid on the other (the same picture after
@@ -215,7 +218,8 @@ export function frameOf(p: PackedHashes, aligner: Aligner, i: number, j: number,
       if (padded.score > best.score) best = { score: padded.score, colour: Number.NaN, container, crop, w: padded.w };
     }
   }
-  const { moved } = aligner.movedBlocks(best.container, best.crop, best.w);
+  // Below the colourless frame bar the frames are no capture evidence whatever moved: skip the count.
+  const moved = best.score >= FRAME_MOVES_FROM ? aligner.movedBlocks(best.container, best.crop, best.w).moved : 0;
   const padded = best.w !== identity;
   return { score: best.score, colour: aligner.colourAt(best.container, best.crop, best.w), moved: padded ? Math.max(0, moved - PADDED_MOVE_ALLOWANCE) : moved };
 }
@@ -256,7 +260,9 @@ export function pairSignalsOf(p: PackedHashes, aligner: Aligner, i: number, j: n
 export function frameEvidence(p: PackedHashes, aligner: Aligner, i: number, j: number, cosine: number, hash: number, hashMirror: number) {
   const none = { score: Number.NaN, colour: Number.NaN, moved: 0 };
   const gate = (h: number) => !(cosine < FRAME_GATE.minCosine) || h <= FRAME_GATE.maxHash;
-  return { plain: gate(hash) ? frameOf(p, aligner, i, j, false) : none, mirrored: gate(hashMirror) ? frameOf(p, aligner, i, j, true) : none };
+  // The mirrored frames matter only where the mirrored hash is the closer one and within reach of a near branch.
+  const mirrored = gate(hashMirror) && hashMirror < hash && hashMirror <= FRAME_GATE.maxMirrorHash;
+  return { plain: gate(hash) ? frameOf(p, aligner, i, j, false) : none, mirrored: mirrored ? frameOf(p, aligner, i, j, true) : none };
 }
 
 /** The same, also trying image j mirrored. */
