@@ -31,7 +31,10 @@ describe('browser mode: app shell', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(served.origin);
-    await expect.poll(() => page.getByRole('alert').innerText(), { timeout: 20_000 }).toMatch(/lookalike serve/);
+    // No key: the page asks for the printed link, with a box to paste it in.
+    await page.getByRole('heading', { name: 'Connect this page to Lookalike' }).waitFor({ timeout: 60_000 });
+    await expect(page.getByText(/lookalike serve/).first().isVisible()).resolves.toBe(true);
+    await expect(page.getByLabel('Link from the terminal').isVisible()).resolves.toBe(true);
     await screenshot(page, 'shell-no-token');
     await context.close();
   });

@@ -41,6 +41,23 @@ function rendererIsFresh(): boolean {
 }
 
 /**
+ * Builds the UI beside dist/renderer and swaps it in, so servers of test files running meanwhile
+ * never find it half-written. The previous build's hashed assets are kept in the new one: a page
+ * that loaded the old index.html still finds its scripts.
+ */
+function buildRendererInPlace(): void {
+  const target = path.dirname(builtIndex);
+  const next = `${target}-next-${process.pid}`;
+  const old = `${target}-old-${process.pid}`;
+  const vite = path.join(root, 'node_modules/vite/bin/vite.js');
+  execFileSync(process.execPath, [vite, 'build', '--config', 'src-renderer/vite.config.ts', '--outDir', next, '--emptyOutDir', '--logLevel', 'warn'], { cwd: root, stdio: 'pipe' });
+  if (fs.existsSync(path.join(target, 'assets'))) fs.cpSync(path.join(target, 'assets'), path.join(next, 'assets'), { recursive: true, force: false });
+  if (fs.existsSync(target)) fs.renameSync(target, old);
+  fs.renameSync(next, target);
+  fs.rmSync(old, { recursive: true, force: true });
+}
+
+/**
  * Browser mode serves dist/renderer: rebuild it (vite, ~2 s) when a source file is newer. Test files
  * run in parallel, so one builds under a lock folder while the others wait for it.
  */
@@ -57,8 +74,7 @@ export async function ensureRendererBuilt(): Promise<void> {
       continue;
     }
     try {
-      const vite = path.join(root, 'node_modules/vite/bin/vite.js');
-      execFileSync(process.execPath, [vite, 'build', '--config', 'src-renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'pipe' });
+      buildRendererInPlace();
       return;
     } finally {
       fs.rmSync(lockDir, { recursive: true, force: true });
