@@ -3,7 +3,7 @@ import { ApiError, serializeError } from '../api/errors.js';
 import type { CallContext } from '../api/handler.js';
 import type { Progress } from '../api/schemas/common.js';
 import type { JobInfo, JobKind, JobState } from '../api/schemas/jobs.js';
-import type { Catalog } from '../catalog/catalog.js';
+import { type Catalog, catalogStorageError } from '../catalog/catalog.js';
 import { processAlive } from '../catalog/ingest-writer.js';
 import type { Services } from '../services.js';
 
@@ -223,11 +223,17 @@ export class JobRegistry {
 
   private register(kind: JobKind, input: unknown, abort: AbortController): Live {
     const now = Date.now();
-    const id = Number(
-      this.catalog.db
-        .prepare("INSERT INTO jobs (kind, state, source, input, pid, started_at) VALUES (?, 'running', ?, ?, ?, ?)")
-        .run(kind, describeSource(kind, input), JSON.stringify(input ?? {}), process.pid, now).lastInsertRowid,
-    );
+    let id: number;
+    try {
+      id = Number(
+        this.catalog.db
+          .prepare("INSERT INTO jobs (kind, state, source, input, pid, started_at) VALUES (?, 'running', ?, ?, ?, ?)")
+          .run(kind, describeSource(kind, input), JSON.stringify(input ?? {}), process.pid, now).lastInsertRowid,
+      );
+    } catch (err) {
+      // A read-only or full catalog refuses the job's own row: the work never started.
+      throw catalogStorageError(this.catalog.dbPath, err, CATALOG_KINDS.has(kind) ? 'nothing was imported' : `${kind} did not start`) ?? err;
+    }
     const live: Live = { id, kind, abort, progress: null, watchers: new Set(), done: Promise.resolve(), savedAt: 0 };
     this.live.set(id, live);
     this.jobSignals.add(abort.signal);
