@@ -10,6 +10,8 @@ export default defineConfig({
     // because the suite must pass on a 2-core machine whose cores are busy with other work.
     testTimeout: 180_000,
     hookTimeout: 300_000,
+    // expect.poll without its own timeout waits for its condition up to this long (vitest's default is 1 s).
+    expect: { poll: { timeout: 30_000 } },
     // Two cores: e2e and integration files start processes of their own.
     maxWorkers: 2,
   },
