@@ -25,7 +25,7 @@ module.exports = {
   copyright: 'Copyright © 2026 Lookalike',
   directories: { output: 'release', buildResources: 'build' },
   // Bundled models and the demo catalog stay outside the asar, in <resources>/resources: ONNX Runtime
-  // and sharp open them as plain files (src-main/paths.ts resourcesDirFor).
+  // and sharp open them as plain files (src-main/shared/paths.ts resourcesDirFor).
   extraResources: [{ from: 'resources', to: 'resources' }],
   asar: true,
   // Native modules load from real files: a .node library cannot be dlopen'ed from inside an asar.

@@ -1,8 +1,9 @@
 import { fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { ApiError, reviveError } from '../api/errors.js';
-import type { Progress } from '../api/schemas/common.js';
-import { moduleEntry } from '../node-runtime.js';
+import { reviveError } from '../api/errors.js';
+import { AppError } from '../shared/errors.js';
+import type { Progress } from '../shared/progress.js';
+import { moduleEntry } from './node-runtime.js';
 import type { FromBackend, ToBackend } from './protocol.js';
 
 /** A started backend process: a Node child process here, an Electron utilityProcess in the desktop app. */
@@ -17,7 +18,7 @@ export interface BackendProcess {
 }
 
 /** Forks the backend entry (src-main/backend/entry.ts unless another build of it is named) as a Node child process. */
-export function forkNodeBackend(env: NodeJS.ProcessEnv, entry = moduleEntry('./backend/entry.ts')): BackendProcess {
+export function forkNodeBackend(env: NodeJS.ProcessEnv, entry = moduleEntry('./entry.ts')): BackendProcess {
   const { file, execArgv } = entry;
   const child = fork(file, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
   return {
@@ -84,7 +85,7 @@ export class BackendClient extends EventEmitter {
   }
 
   call(method: string, input: unknown, options: CallOptions = {}): Promise<unknown> {
-    if (this.closed) return Promise.reject(new ApiError('unavailable', 'backend is closed'));
+    if (this.closed) return Promise.reject(new AppError('unavailable', 'backend is closed'));
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { method, input, options, resolve, reject, retried: false });
@@ -98,7 +99,7 @@ export class BackendClient extends EventEmitter {
     clearInterval(this.heartbeat);
     const child = this.child;
     this.child = undefined;
-    for (const [, p] of this.pending) p.reject(new ApiError('unavailable', 'backend is closing'));
+    for (const [, p] of this.pending) p.reject(new AppError('unavailable', 'backend is closing'));
     this.pending.clear();
     if (child && this.alive) {
       const exited = new Promise<void>((r) => child.onExit(() => r()));
@@ -144,7 +145,7 @@ export class BackendClient extends EventEmitter {
       });
       child.onExit((code, signal) => {
         this.alive = false;
-        reject(new ApiError('unavailable', `backend process exited before it was ready (${signal ?? code})`));
+        reject(new AppError('unavailable', `backend process exited before it was ready (${signal ?? code})`));
         this.onExit(child, code, signal);
       });
     });
@@ -195,7 +196,7 @@ export class BackendClient extends EventEmitter {
         this.dispatch(id);
       } else {
         this.pending.delete(id);
-        p.reject(new ApiError('unavailable', `the backend stopped (${signal ?? `exit ${code}`}) and was restarted; try again`));
+        p.reject(new AppError('unavailable', `the backend stopped (${signal ?? `exit ${code}`}) and was restarted; try again`));
       }
     }
   }

@@ -1,8 +1,8 @@
 // Entry of the backend process. Runs as an Electron utilityProcess in the desktop app (bundled as
 // out/main/backend.js) and as a Node child process in browser mode and the CLI (forked by
 // BackendClient); the same file serves both, so the bundle can be tested with plain Node.
-import { handlers } from '../api/handlers.js';
-import { Services } from '../services.js';
+import { handlers } from '../dispatch/handlers.js';
+import { Services } from '../features/services.js';
 import { serveChannel } from './host.js';
 import type { Channel, FromBackend, ToBackend } from './protocol.js';
 

@@ -1,7 +1,8 @@
 import os from 'node:os';
-import { type CallContext, type Handlers, invoke } from '../api/handler.js';
+import { invoke } from '../dispatch/invoke.js';
+import type { CallContext, Handlers } from '../features/context.js';
 import { serializeError } from '../api/errors.js';
-import type { Services } from '../services.js';
+import type { Services } from '../features/services.js';
 import type { Channel, ToBackend } from './protocol.js';
 
 /** Niceness of the backend process: below normal, so the UI wins a core whenever it needs one. */

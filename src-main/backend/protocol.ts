@@ -1,5 +1,5 @@
 import type { SerializedError } from '../api/errors.js';
-import type { Progress } from '../api/schemas/common.js';
+import type { Progress } from '../shared/progress.js';
 
 /** Messages between a front door (HTTP server, Electron main) and the backend process. */
 export type ToBackend =

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { ALIGN_BYTES, ALIGN_SIDE, Aligner } from '../features/duplicates/alignment.js';
-import { type ImageHashes, CROP_HASH_COUNT } from '../features/duplicates/image-hash.js';
+import { ALIGN_BYTES, ALIGN_SIDE } from '../engine/image-hash.js';
+import { Aligner } from '../features/duplicates/alignment.js';
+import { type ImageHashes, CROP_HASH_COUNT } from '../engine/image-hash.js';
 import { ALIGN_GATE, alignmentOf, buildCandidateGraph, frameClean } from '../features/duplicates/graph.js';
 import { catalogKnn } from '../features/duplicates/neighbours.js';
 import { groupCandidates } from '../features/duplicates/regroup.js';

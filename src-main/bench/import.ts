@@ -2,10 +2,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { invoke } from '../api/handler.js';
-import { handlers } from '../api/handlers.js';
+import { invoke } from '../dispatch/invoke.js';
+import { handlers } from '../dispatch/handlers.js';
 import type { ImportSummary } from '../api/schemas/catalog.js';
-import { Services } from '../services.js';
+import { Services } from '../features/services.js';
 import { type BenchContext, type BenchSection, formatTable } from './report.js';
 
 export interface ImportRun {

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { OnnxEmbedder } from '../engine/embedder.js';
 import { ModelRegistry } from '../engine/registry.js';
 import { towerFile } from '../engine/variants.js';
-import { resourcesDir, userDataDir } from '../paths.js';
+import { resourcesDir, userDataDir } from '../shared/paths.js';
 import { type BenchContext, type BenchSection, formatTable } from './report.js';
 
 export const BATCH_SIZES = [1, 8, 32] as const;

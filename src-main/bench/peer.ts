@@ -8,7 +8,7 @@ import { OnnxEmbedder } from '../engine/embedder.js';
 import { defaultThreads } from '../engine/providers.js';
 import { decodeToRgb, imageSpec } from '../engine/preprocess.js';
 import { ModelRegistry } from '../engine/registry.js';
-import { appRoot, resourcesDir, userDataDir } from '../paths.js';
+import { appRoot, resourcesDir, userDataDir } from '../shared/paths.js';
 import { underLoad } from './load.js';
 import { benchImages, benchTexts, rate, round } from './models.js';
 import { type BenchContext, type BenchSection, formatTable } from './report.js';

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { appVersion } from '../version.js';
+import { appVersion } from '../shared/version.js';
 import type { MemorySampler } from './memory.js';
 
 /**

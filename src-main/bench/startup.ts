@@ -5,7 +5,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { ModelRegistry } from '../engine/registry.js';
-import { appRoot, resourcesDir, userDataDir } from '../paths.js';
+import { appRoot, resourcesDir, userDataDir } from '../shared/paths.js';
 import { round } from './models.js';
 import { type BenchContext, type BenchSection, formatTable } from './report.js';
 

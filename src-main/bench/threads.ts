@@ -4,7 +4,7 @@ import path from 'node:path';
 import { OnnxEmbedder } from '../engine/embedder.js';
 import { defaultThreads, logicalCpus, physicalCores } from '../engine/providers.js';
 import { ModelRegistry } from '../engine/registry.js';
-import { resourcesDir, userDataDir } from '../paths.js';
+import { resourcesDir, userDataDir } from '../shared/paths.js';
 import { underLoad } from './load.js';
 import { benchImages, rate, round } from './models.js';
 import { type BenchContext, type BenchSection, formatTable } from './report.js';

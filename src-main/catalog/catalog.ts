@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ApiError } from '../api/errors.js';
+import { AppError } from '../shared/errors.js';
 import type { ListingFields } from './listing-files.js';
-import { migrate } from './migrations.js';
+import { type Migration, migrate } from './migrations.js';
 import { decodeVector, encodeVector } from './vectors.js';
 
 export interface Listing extends ListingFields {
@@ -89,7 +89,7 @@ type ListingRecord = Omit<Listing, 'images'>;
  * The SQLite catalog: listings, images (by content sha256), where each image lives on disk,
  * thumbnails, embeddings per (model id, revision) and ingest runs. One instance per process
  * (Services.catalog); better-sqlite3 is synchronous, so every call here is short and bounded.
- * Other features add their own tables through a migration (migrations.ts) and may use `db`.
+ * Other features add their own tables through a migration (features/schema.ts) and may use `db`.
  */
 export class Catalog {
   readonly db: Database.Database;
@@ -102,11 +102,12 @@ export class Catalog {
   }
 
   /**
-   * Opens (creating if needed) the catalog at dbPath and brings its schema up to date. A catalog
+   * Opens (creating if needed) the catalog at dbPath and brings its schema up to date with
+   * `migrations` (the whole app's list: features/schema.ts openCatalog). A catalog
    * that cannot be written still opens for reading when SQLite can read it; one it cannot open at
    * all (a read-only folder, a full disk during a schema update) gives a CatalogStorageError.
    */
-  static open(dbPath: string): Catalog {
+  static open(dbPath: string, migrations: readonly Migration[]): Catalog {
     let db: Database.Database;
     try {
       fs.mkdirSync(path.dirname(dbPath), { recursive: true });
@@ -122,7 +123,7 @@ export class Catalog {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
-      migrate(db);
+      migrate(db, migrations);
     } catch (err) {
       db.close();
       // The first read happens in migrate(); a write there means the schema is older than this version.
@@ -425,7 +426,7 @@ export function storageProblem(err: unknown): StorageProblem | undefined {
 }
 
 /** A write to the catalog refused by its storage, with what happened and what to do, in one line. */
-export class CatalogStorageError extends ApiError {
+export class CatalogStorageError extends AppError {
   override name = 'CatalogStorageError';
   constructor(
     readonly problem: StorageProblem,

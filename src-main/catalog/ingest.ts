@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Progress } from '../api/schemas/common.js';
+import type { Progress } from '../shared/progress.js';
 import type { Embedder } from '../engine/types.js';
 import { type Catalog, catalogStorageError, storageProblem } from './catalog.js';
 import { DEFAULT_MAX_PIXELS, ImageRejected, THUMBNAIL_MIME, decodeImage } from './decode.js';

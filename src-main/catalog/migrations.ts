@@ -1,12 +1,10 @@
 import type Database from 'better-sqlite3';
-import { duplicatesAlignMigration, duplicatesMigration } from '../features/duplicates/schema.js';
-import { mismatchMigration } from '../features/mismatch/schema.js';
-import { jobsMigration } from '../jobs/schema.js';
 
 /**
  * One schema change. Migrations run once each, in array order, inside a transaction, and are
  * recorded by id in `schema_migrations`. Ids (not bare numbers) let several features add theirs
- * without colliding: adding a table is one line appended to `migrations` below.
+ * without colliding. The catalog owns the two below; every layer's migrations are assembled, in
+ * shipped order, in features/schema.ts: adding a table is one line appended there.
  */
 export interface Migration {
   id: string;
@@ -125,18 +123,11 @@ ALTER TABLE ingest_errors ADD COLUMN kind TEXT NOT NULL DEFAULT 'file';
 UPDATE ingest_errors SET kind = 'row' WHERE path NOT LIKE '%/%' AND path NOT LIKE '%\\%' AND path GLOB '*:[0-9]*';
 `;
 
-/** Append new migrations at the end; never edit or reorder one that has shipped. */
-export const migrations: Migration[] = [
-  { id: '0001-catalog', sql: catalogSchema },
-  duplicatesMigration,
-  mismatchMigration,
-  duplicatesAlignMigration,
-  { id: '0002-pending-and-reports', sql: pendingAndReportsSchema },
-  jobsMigration,
-];
+export const catalogMigration: Migration = { id: '0001-catalog', sql: catalogSchema };
+export const pendingAndReportsMigration: Migration = { id: '0002-pending-and-reports', sql: pendingAndReportsSchema };
 
-/** Applies the migrations a database has not seen yet; returns the ids it applied. */
-export function migrate(db: Database.Database, list: readonly Migration[] = migrations): string[] {
+/** Applies the migrations of `list` a database has not seen yet, in order; returns the ids it applied. */
+export function migrate(db: Database.Database, list: readonly Migration[]): string[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
   const done = new Set(db.prepare('SELECT id FROM schema_migrations').pluck().all() as string[]);
   const record = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import type { CallContext } from '../api/handler.js';
-import { ApiError } from '../api/errors.js';
-import type { Services } from '../services.js';
-import { appVersion } from '../version.js';
+import type { CallContext } from '../features/context.js';
+import { AppError } from '../shared/errors.js';
+import type { Services } from '../features/services.js';
+import { appVersion } from '../shared/version.js';
 import { type Command, type CommandIO, type OptionSpec, UsageError } from './command.js';
 import { commands } from './commands/index.js';
 import { progressPrinter } from './progress.js';
@@ -77,7 +77,7 @@ export async function runCli(argv: string[], streams: CliStreams, signal = new A
       call: async (method, input) => {
         // Loaded on first call, so `--help`, usage errors and commands that only talk to other
         // processes start without loading the engine, the catalog and every feature.
-        const [{ invoke }, { handlers }, { Services }] = await Promise.all([import('../api/handler.js'), import('../api/handlers.js'), import('../services.js')]);
+        const [{ invoke }, { handlers }, { Services }] = await Promise.all([import('../dispatch/invoke.js'), import('../dispatch/handlers.js'), import('../features/services.js')]);
         services ??= new Services({ dbPath });
         const ctx: CallContext = { services, signal, progress: (p) => progress.update(p) };
         try {
@@ -92,7 +92,7 @@ export async function runCli(argv: string[], streams: CliStreams, signal = new A
     return 0;
   } catch (err) {
     progress.end();
-    const usage = err instanceof UsageError || (err instanceof ApiError && err.code === 'bad_request');
+    const usage = err instanceof UsageError || (err instanceof AppError && err.code === 'bad_request');
     const message = err instanceof Error ? err.message : String(err);
     streams.stderr.write(`lookalike ${command.name}: ${message}${usage ? ` (see "lookalike ${command.name} --help")` : ''}\n`);
     if (verbose && err instanceof Error && err.stack) streams.stderr.write(`${err.stack}\n`);

@@ -1,14 +1,14 @@
-import { ApiError } from '../api/errors.js';
+import { AppError } from '../shared/errors.js';
 
 /** Engine errors carry their API error code, so every front door reports them without translation. */
-export class NotFoundError extends ApiError {
+export class NotFoundError extends AppError {
   override name = 'NotFoundError';
   constructor(message: string) {
     super('not_found', message);
   }
 }
 
-export class BadInputError extends ApiError {
+export class BadInputError extends AppError {
   override name = 'BadInputError';
   constructor(message: string) {
     super('bad_request', message);

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { AppError } from '../shared/errors.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -30,7 +30,7 @@ export function checkId(c: PackCheck): string {
 }
 
 /** A pack that cannot be used, with a one-line reason naming the file at fault. */
-export class PackError extends ApiError {
+export class PackError extends AppError {
   override name = 'PackError';
   constructor(
     readonly file: string,

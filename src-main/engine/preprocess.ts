@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { AppError } from '../shared/errors.js';
 import sharp, { type KernelEnum, type Sharp } from 'sharp';
 import type { ModelFamily } from './types.js';
 
@@ -27,7 +27,7 @@ export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 100_000_000, fas
 
 /** An image that could not be decoded; `index` is its position in the batch given to the engine. */
 /** A batch image that cannot be decoded; `index` is its position in the batch. */
-export class ImageDecodeError extends ApiError {
+export class ImageDecodeError extends AppError {
   override name = 'ImageDecodeError';
   constructor(
     message: string,

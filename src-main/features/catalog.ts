@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiError } from '../api/errors.js';
-import type { CallContext, Handler } from '../api/handler.js';
+import { AppError } from '../shared/errors.js';
+import type { CallContext, Handler } from '../features/context.js';
 import type { ImportSummary } from '../api/schemas/catalog.js';
 import { IngestInputError, type IngestOptions, ingest } from '../catalog/ingest.js';
 import { settleDeadRuns } from '../catalog/ingest-writer.js';
 import type { Embedder } from '../engine/types.js';
-import { jobs } from '../jobs/handlers.js';
-import { resourcesDir } from '../paths.js';
-import type { Services } from '../services.js';
+import { jobsOf } from './jobs/registry.js';
+import { resourcesDir } from '../shared/paths.js';
+import type { Services } from './services.js';
 
 export const demoCatalogDir = () => path.join(resourcesDir, 'demo-catalog');
 
@@ -16,7 +16,7 @@ export const demoCatalogDir = () => path.join(resourcesDir, 'demo-catalog');
 // jobs.start they return at once; called directly (the CLI, a script) they run as a job the caller waits for.
 
 export const catalogImport: Handler<'catalog.import'> = async (input, ctx) =>
-  jobs(ctx.services).runInline('catalog.import', input, ctx, async (c) =>
+  jobsOf(ctx.services).runInline('catalog.import', input, ctx, async (c) =>
     runImport(c, {
       paths: input.paths,
       listings: input.listings,
@@ -26,16 +26,16 @@ export const catalogImport: Handler<'catalog.import'> = async (input, ctx) =>
   );
 
 export const catalogLoadDemo: Handler<'catalog.loadDemo'> = async (input, ctx) =>
-  jobs(ctx.services).runInline('catalog.loadDemo', input, ctx, async (c) => {
+  jobsOf(ctx.services).runInline('catalog.loadDemo', input, ctx, async (c) => {
     const dir = demoCatalogDir();
     const listings = path.join(dir, 'listings.csv');
-    if (!fs.existsSync(listings)) throw new ApiError('unavailable', `the demo catalog is not installed (expected ${listings})`);
+    if (!fs.existsSync(listings)) throw new AppError('unavailable', `the demo catalog is not installed (expected ${listings})`);
     return runImport(c, { paths: [path.join(dir, 'images')], listings, embedders: await embeddersFor(c.services, input.models) });
   });
 
 /** Embeds the pending images (stored without vectors by a stopped import) of the given models, else of every model they wait for. */
 export const catalogRepair: Handler<'catalog.repair'> = async (input, ctx) =>
-  jobs(ctx.services).runInline('catalog.repair', input, ctx, async (c) => {
+  jobsOf(ctx.services).runInline('catalog.repair', input, ctx, async (c) => {
     const waiting = [...new Set(c.services.catalog.pendingByModel().map((p) => p.modelId))];
     const models = input.models ?? waiting;
     return runImport(c, { paths: [], embedders: models.length ? await embeddersFor(c.services, models) : [] });
@@ -80,15 +80,15 @@ export const catalogListings: Handler<'catalog.listings'> = async (input, { serv
 
 export const catalogThumbnail: Handler<'catalog.thumbnail'> = async ({ sha256 }, { services }) => {
   const thumb = services.catalog.thumbnail(sha256);
-  if (!thumb) throw new ApiError('not_found', `no catalog image ${sha256.slice(0, 12)}…`);
+  if (!thumb) throw new AppError('not_found', `no catalog image ${sha256.slice(0, 12)}…`);
   return thumb;
 };
 
 export const catalogImage: Handler<'catalog.image'> = async ({ sha256 }, { services }) => {
   const catalog = services.catalog;
-  if (!catalog.hasImage(sha256)) throw new ApiError('not_found', `no catalog image ${sha256.slice(0, 12)}…`);
+  if (!catalog.hasImage(sha256)) throw new AppError('not_found', `no catalog image ${sha256.slice(0, 12)}…`);
   const original = await catalog.readOriginal(sha256);
-  if (!original) throw new ApiError('not_found', 'the original file is no longer on disk (moved, changed or deleted since import); re-import its folder');
+  if (!original) throw new AppError('not_found', 'the original file is no longer on disk (moved, changed or deleted since import); re-import its folder');
   return original;
 };
 
@@ -96,7 +96,7 @@ async function runImport(ctx: CallContext, options: Omit<IngestOptions, 'signal'
   try {
     return await ingest(ctx.services.catalog, { ...options, signal: ctx.signal, progress: ctx.progress });
   } catch (err) {
-    if (err instanceof IngestInputError) throw new ApiError('bad_request', err.message);
+    if (err instanceof IngestInputError) throw new AppError('bad_request', err.message);
     throw err;
   }
 }
@@ -108,6 +108,6 @@ async function embeddersFor(services: Services, ids: string[] | undefined): Prom
     if (unique.length === 0) return [await services.models.embedder()];
     return await Promise.all(unique.map((id) => services.models.embedder(id)));
   } catch (err) {
-    throw new ApiError(ids?.length ? 'bad_request' : 'unavailable', `cannot load model: ${(err as Error).message}`);
+    throw new AppError(ids?.length ? 'bad_request' : 'unavailable', `cannot load model: ${(err as Error).message}`);
   }
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Handler } from '../api/handler.js';
+import type { Handler } from '../features/context.js';
 import type { Catalog } from '../catalog/catalog.js';
 
 /**

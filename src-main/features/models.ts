@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
-import { ApiError } from '../api/errors.js';
-import type { Handler } from '../api/handler.js';
+import { AppError } from '../shared/errors.js';
+import type { Handler } from '../features/context.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { type VariantSample, measureVariant } from '../engine/variant-drift.js';
 import { DEFAULT_NEAR } from './duplicates/tiers.js';
@@ -30,7 +30,7 @@ export const modelsEmbed: Handler<'models.embed'> = async (input, { services, si
     const bytes =
       'path' in image
         ? await fs.readFile(image.path).catch(() => {
-            throw new ApiError('bad_request', `cannot read image file ${image.path}`);
+            throw new AppError('bad_request', `cannot read image file ${image.path}`);
           })
         : Buffer.from(image.bytes, 'base64');
     [vector] = (await embedder.embedImages([bytes], { signal })) as [Float32Array];
@@ -77,7 +77,7 @@ export const modelsMeasureVariant: Handler<'models.measureVariant'> = async (inp
   progress({ phase: 'sampling', done: 0, message: 'reading a sample of the catalog' });
   const sample = await catalogSample(services.catalog, input.sample ?? 64);
   if (sample.images.length < 2 || sample.texts.length < 1) {
-    throw new ApiError('bad_request', `the catalog has ${sample.images.length} readable image(s) and ${sample.texts.length} title(s); import at least 2 images and 1 listing to measure a variant on it`);
+    throw new AppError('bad_request', `the catalog has ${sample.images.length} readable image(s) and ${sample.texts.length} title(s); import at least 2 images and 1 listing to measure a variant on it`);
   }
   const measurement = await measureVariant(pack, variant, sample, {
     threshold: DEFAULT_NEAR.cosine,

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
-import { ApiError } from '../api/errors.js';
-import type { CallContext, Handler } from '../api/handler.js';
+import { AppError } from '../shared/errors.js';
+import type { CallContext, Handler } from '../features/context.js';
 import type { ImageRef } from '../api/schemas/common.js';
 import type { SearchFilter } from '../api/schemas/search.js';
 import type { Embedder } from '../engine/types.js';
@@ -13,7 +13,7 @@ import { NOT_CONFIGURED, QdrantStore, collectionName, pushToQdrant, qdrantHealth
 import { pushedCount } from '../index/stores.js';
 import type { StoreHit, VectorStore } from '../index/types.js';
 import { imageLabels, listingFacets } from './images.js';
-import { cosine } from './mismatch/scores.js';
+import { cosine } from '../engine/similarity.js';
 
 async function embedder(services: CallContext['services'], model: string | undefined): Promise<Embedder> {
   return services.models.embedder(model);
@@ -27,18 +27,18 @@ async function imageVector(ref: ImageRef, model: Embedder, { services, signal }:
     const cached = catalog.getEmbeddings([ref.sha256], model.id, model.revision).get(ref.sha256);
     if (cached) return cached;
     const original = await catalog.readOriginal(ref.sha256);
-    if (!original) throw new ApiError('not_found', catalog.hasImage(ref.sha256) ? `the file of image ${ref.sha256.slice(0, 12)}… is no longer on disk` : `no image ${ref.sha256.slice(0, 12)}… in the catalog`);
+    if (!original) throw new AppError('not_found', catalog.hasImage(ref.sha256) ? `the file of image ${ref.sha256.slice(0, 12)}… is no longer on disk` : `no image ${ref.sha256.slice(0, 12)}… in the catalog`);
     const [vector] = (await model.embedImages([original.bytes], { signal })) as [Float32Array];
     catalog.putEmbeddings(model.id, model.revision, [{ sha256: ref.sha256, vector }]);
     return vector;
   }
   if ('path' in ref) {
     bytes = await fs.readFile(ref.path).catch((err: NodeJS.ErrnoException) => {
-      throw new ApiError('bad_request', `cannot read image file ${ref.path} (${err.code ?? err.message})`);
+      throw new AppError('bad_request', `cannot read image file ${ref.path} (${err.code ?? err.message})`);
     });
   } else {
     bytes = Buffer.from(ref.bytes, 'base64');
-    if (bytes.length === 0) throw new ApiError('bad_request', 'the uploaded image is empty or not base64');
+    if (bytes.length === 0) throw new AppError('bad_request', 'the uploaded image is empty or not base64');
   }
   const [vector] = (await model.embedImages([bytes], { signal })) as [Float32Array];
   return vector;
@@ -70,7 +70,7 @@ export const searchQuery: Handler<'search.query'> = async (input, ctx) => {
   let store: VectorStore;
   if (input.store === 'qdrant') {
     const settings = qdrantSettings(input.qdrant ?? {});
-    if (!settings) throw new ApiError('unavailable', NOT_CONFIGURED);
+    if (!settings) throw new AppError('unavailable', NOT_CONFIGURED);
     store = await QdrantStore.open(settings, collectionName(services.dbPath), { modelId: model.id, revision: model.revision, dim: model.dim });
   } else {
     store = await services.stores.local(identity, { signal, progress: ctx.progress });
@@ -148,7 +148,7 @@ export const searchQdrantStatus: Handler<'search.qdrantStatus'> = async (input, 
 
 export const searchQdrantPush: Handler<'search.qdrantPush'> = async (input, { services, progress, signal }) => {
   const settings = qdrantSettings(input.qdrant ?? {});
-  if (!settings) throw new ApiError('unavailable', NOT_CONFIGURED);
+  if (!settings) throw new AppError('unavailable', NOT_CONFIGURED);
   const model = await embedder(services, input.model);
   const identity = { id: model.id, revision: model.revision, dim: model.dim };
   const started = performance.now();

@@ -1,5 +1,5 @@
-import type { Handler } from '../api/handler.js';
-import { appVersion } from '../version.js';
+import type { Handler } from '../features/context.js';
+import { appVersion } from '../shared/version.js';
 
 export const appStatus: Handler<'app.status'> = async (_input, { services }) => {
   const [{ models }, provider] = await Promise.all([services.models.list(), services.models.providerReport()]);

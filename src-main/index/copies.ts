@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { Catalog } from '../catalog/catalog.js';
-import { dctHash, hammingHex } from '../features/duplicates/image-hash.js';
+import { dctHash, hammingHex } from '../engine/image-hash.js';
 
 /**
  * Stacking near-identical copies in search results. A catalog often holds one photo several

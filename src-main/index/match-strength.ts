@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { Embedder, Scoring } from '../engine/types.js';
-import { cosine, sigmoid } from '../features/mismatch/scores.js';
+import { cosine, sigmoid } from '../engine/similarity.js';
 import { embeddingsGeneration } from './catalog-source.js';
 
 /**

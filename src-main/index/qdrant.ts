@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
-import { ApiError } from '../api/errors.js';
+import { AppError } from '../shared/errors.js';
 import { safeName } from './ann.js';
 import type { ListingFields } from './catalog-source.js';
 import { type ListingFilter, type StoreHit, type VectorRow, type VectorStore, isEmptyFilter } from './types.js';
@@ -9,7 +9,7 @@ import { type ListingFilter, type StoreHit, type VectorRow, type VectorStore, is
 /**
  * Qdrant as a vector store: one collection per catalog, one named vector per model, one point
  * per image (id derived from its sha256, so every upsert is idempotent) with the image's listings
- * as payload. Every network failure becomes one readable ApiError('unavailable').
+ * as payload. Every network failure becomes one readable AppError('unavailable').
  */
 
 export interface QdrantSettings {
@@ -38,9 +38,9 @@ export function qdrantClient(settings: QdrantSettings): QdrantClient {
   try {
     parsed = new URL(settings.url);
   } catch {
-    throw new ApiError('bad_request', `invalid Qdrant URL "${settings.url}"`);
+    throw new AppError('bad_request', `invalid Qdrant URL "${settings.url}"`);
   }
-  if (!/^https?:$/.test(parsed.protocol)) throw new ApiError('bad_request', `Qdrant URL must be http(s), got "${settings.url}"`);
+  if (!/^https?:$/.test(parsed.protocol)) throw new AppError('bad_request', `Qdrant URL must be http(s), got "${settings.url}"`);
   // The client drops a URL's path and puts a URL without a port on 6333: pass both explicitly so
   // that the URL means what it says (a reverse proxy at https://host/qdrant, or port 443).
   const prefix = parsed.pathname.replace(/\/+$/, '');
@@ -76,30 +76,30 @@ export function pointId(sha256: string): string {
 }
 
 /**
- * One readable line for a failed Qdrant call. The client throws: an ApiError with `status` and
+ * One readable line for a failed Qdrant call. The client throws: an AppError with `status` and
  * Qdrant's error body (`{status: {error}}`) for an HTTP error, QdrantClientTimeoutError after its
  * timeout, QdrantClientResourceExhaustedError for a 429 with Retry-After, and fetch's TypeError
  * ("fetch failed", reason in `cause`) when nothing answered. Only the last two mean unreachable.
  */
-export function qdrantError(err: unknown, settings: QdrantSettings, what: string): ApiError {
-  if (err instanceof ApiError) return err;
+export function qdrantError(err: unknown, settings: QdrantSettings, what: string): AppError {
+  if (err instanceof AppError) return err;
   const e = err as { name?: string; status?: number; message?: string; retry_after?: number; cause?: { code?: string; message?: string }; data?: unknown };
   const detail = (e.data as { status?: { error?: string } } | undefined)?.status?.error;
-  if (e.status === 401 || e.status === 403) return new ApiError('unavailable', `Qdrant at ${settings.url} refused the API key (HTTP ${e.status})`);
+  if (e.status === 401 || e.status === 403) return new AppError('unavailable', `Qdrant at ${settings.url} refused the API key (HTTP ${e.status})`);
   // Qdrant answers a missing collection or point with 404 and an error body; a path it does not
   // serve (an older server, or a URL that is not Qdrant's REST API) gets a bare 404.
-  if (e.status === 404 && detail) return new ApiError('not_found', `Qdrant ${what} failed: ${detail}`);
-  if (e.status === 404) return new ApiError('failed', `Qdrant ${what} failed: ${settings.url} has no such endpoint (HTTP 404); is it Qdrant's REST API, version ${MIN_SERVER} or newer?`);
-  if (e.status) return new ApiError('failed', `Qdrant ${what} failed: HTTP ${e.status} ${detail ?? e.message ?? ''}`.trim());
-  if (e.name === 'QdrantClientResourceExhaustedError') return new ApiError('unavailable', `Qdrant at ${settings.url} is rate limiting requests (retry after ${e.retry_after} s)`);
+  if (e.status === 404 && detail) return new AppError('not_found', `Qdrant ${what} failed: ${detail}`);
+  if (e.status === 404) return new AppError('failed', `Qdrant ${what} failed: ${settings.url} has no such endpoint (HTTP 404); is it Qdrant's REST API, version ${MIN_SERVER} or newer?`);
+  if (e.status) return new AppError('failed', `Qdrant ${what} failed: HTTP ${e.status} ${detail ?? e.message ?? ''}`.trim());
+  if (e.name === 'QdrantClientResourceExhaustedError') return new AppError('unavailable', `Qdrant at ${settings.url} is rate limiting requests (retry after ${e.retry_after} s)`);
   if (e.name === 'QdrantClientTimeoutError') {
-    return new ApiError('unavailable', `Qdrant at ${settings.url} did not answer within ${(settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s; local search still works`);
+    return new AppError('unavailable', `Qdrant at ${settings.url} did not answer within ${(settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s; local search still works`);
   }
   if (err instanceof TypeError && e.cause) {
     const reason = e.cause.code ?? e.cause.message ?? e.message;
-    return new ApiError('unavailable', `Qdrant at ${settings.url} is unreachable (${reason}); local search still works`);
+    return new AppError('unavailable', `Qdrant at ${settings.url} is unreachable (${reason}); local search still works`);
   }
-  return new ApiError('failed', `Qdrant ${what} failed: ${e.message ?? String(err)}`);
+  return new AppError('failed', `Qdrant ${what} failed: ${e.message ?? String(err)}`);
 }
 
 /** Qdrant payload of one image point. */
@@ -139,13 +139,13 @@ export class QdrantStore implements VectorStore {
     const name = vectorName(model.modelId);
     try {
       const { exists } = await client.collectionExists(collection);
-      if (!exists) throw new ApiError('not_found', `Qdrant has no collection "${collection}" for this catalog yet; run "lookalike qdrant push"`);
+      if (!exists) throw new AppError('not_found', `Qdrant has no collection "${collection}" for this catalog yet; run "lookalike qdrant push"`);
       const info = await client.getCollection(collection);
       const vectors = info.config.params.vectors as Record<string, { size: number }> | undefined;
       const have = vectors?.[name];
-      if (!have) throw new ApiError('not_found', `Qdrant collection "${collection}" has no vectors of model ${model.modelId}; run "lookalike qdrant push --model ${model.modelId}"`);
+      if (!have) throw new AppError('not_found', `Qdrant collection "${collection}" has no vectors of model ${model.modelId}; run "lookalike qdrant push --model ${model.modelId}"`);
       if (have.size !== model.dim) {
-        throw new ApiError('failed', `Qdrant collection "${collection}" has ${name} vectors of size ${have.size}, the model gives ${model.dim}; run "lookalike qdrant push --model ${model.modelId} --recreate"`);
+        throw new AppError('failed', `Qdrant collection "${collection}" has ${name} vectors of size ${have.size}, the model gives ${model.dim}; run "lookalike qdrant push --model ${model.modelId} --recreate"`);
       }
       // Points hold the vectors of every pushed model: count those that have this one.
       const { count } = await client.count(collection, { filter: { must: [{ has_vector: name }] }, exact: true });
@@ -312,7 +312,7 @@ async function ensureCollection(client: QdrantClient, collection: string, name: 
   const vectors = (info.config.params.vectors ?? {}) as Record<string, { size?: number }>;
   const have = vectors[name];
   if (have && have.size !== dim) {
-    throw new ApiError('failed', `Qdrant collection "${collection}" has ${name} vectors of size ${have.size}, the model gives ${dim}; push with --recreate`);
+    throw new AppError('failed', `Qdrant collection "${collection}" has ${name} vectors of size ${have.size}, the model gives ${dim}; push with --recreate`);
   }
   if (!have) {
     try {
@@ -321,7 +321,7 @@ async function ensureCollection(client: QdrantClient, collection: string, name: 
       // Servers before the create-named-vector endpoint answer a bare 404 (no such route).
       const status = (err as { status?: number }).status;
       if (status !== 404 && status !== 405) throw err;
-      throw new ApiError('failed', `Qdrant collection "${collection}" has no "${name}" vector and this server cannot add one (HTTP ${status}); push with --recreate to rebuild the collection with every model`);
+      throw new AppError('failed', `Qdrant collection "${collection}" has no "${name}" vector and this server cannot add one (HTTP ${status}); push with --recreate to rebuild the collection with every model`);
     }
   }
 }

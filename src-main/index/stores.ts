@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/catalog.js';
-import { migrate } from '../catalog/migrations.js';
+import type { Migration } from '../catalog/migrations.js';
 import { annFiles } from './ann.js';
 import { embeddingsGeneration, listingsOfImages, shasMatching } from './catalog-source.js';
 import { DEFAULT_ANN_THRESHOLD, LocalStore } from './local.js';
@@ -95,7 +95,8 @@ export class SearchStores {
   }
 }
 
-const checkpointMigration = {
+/** The push checkpoint's table (assembled with every migration in features/schema.ts). */
+export const qdrantCheckpointMigration: Migration = {
   id: 'search-0001-qdrant-pushed',
   sql: /* sql */ `
     -- Points confirmed by Qdrant, per collection and named vector: a push sends only the rest.
@@ -110,9 +111,8 @@ const checkpointMigration = {
     );`,
 };
 
-/** The push checkpoint as a table in the catalog (added through the catalog's migrations). */
+/** The push checkpoint as a table in the catalog. */
 export function sqliteCheckpoint(catalog: Catalog): PushCheckpoint {
-  migrate(catalog.db, [checkpointMigration]);
   const db = catalog.db;
   return {
     pushed(collection, vector, revision) {
@@ -138,7 +138,6 @@ export function sqliteCheckpoint(catalog: Catalog): PushCheckpoint {
 
 /** How many of a model revision's vectors the checkpoint says are in the collection. */
 export function pushedCount(catalog: Catalog, collection: string, vector: string, revision: string): number {
-  migrate(catalog.db, [checkpointMigration]);
   return catalog.db
     .prepare('SELECT count(*) FROM qdrant_pushed WHERE collection = ? AND vector = ? AND revision = ?')
     .pluck()

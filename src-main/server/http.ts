@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { ApiError, type ApiErrorCode, serializeError } from '../api/errors.js';
-import type { Progress } from '../api/schemas/common.js';
+import { serializeError } from '../api/errors.js';
+import { AppError, type ErrorCode } from '../shared/errors.js';
+import type { Progress } from '../shared/progress.js';
 import { TOKEN_COOKIE, checkHostAndOrigin, hasValidToken, newToken, sameToken } from './security.js';
 import { sendHtml, tokenFromLink, tokenPage } from './token-page.js';
 
@@ -30,7 +31,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const STATUS: Record<ApiErrorCode, number> = { bad_request: 400, not_found: 404, unavailable: 503, cancelled: 409, failed: 500 };
+const STATUS: Record<ErrorCode, number> = { bad_request: 400, not_found: 404, unavailable: 503, cancelled: 409, failed: 500 };
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -195,7 +196,7 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
         // Answer first, then drop the connection: destroying the socket now would lose the answer.
         req.removeAllListeners('data');
         req.resume();
-        reject(new ApiError('bad_request', `request body over ${formatBytes(limit)}`));
+        reject(new AppError('bad_request', `request body over ${formatBytes(limit)}`));
         return;
       }
       chunks.push(chunk);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRoot } from '../../src-main/paths.js';
+import { appRoot } from '../../src-main/shared/paths.js';
 import { ensureRendererBuilt, launchBrowser, screenshot } from '../helpers/browser.js';
 import { cli } from '../helpers/cli.js';
 import { type Served, startServe } from '../helpers/serve.js';

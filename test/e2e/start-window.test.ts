@@ -8,7 +8,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRoot } from '../../src-main/paths.js';
+import { appRoot } from '../../src-main/shared/paths.js';
 import { screenshotDir } from '../helpers/browser.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { invoke } from '../../src-main/api/handler.js';
-import { handlers } from '../../src-main/api/handlers.js';
+import { invoke } from '../../src-main/dispatch/invoke.js';
+import { handlers } from '../../src-main/dispatch/handlers.js';
 import { contract } from '../../src-main/api/contract.js';
-import { Services } from '../../src-main/services.js';
+import { Services } from '../../src-main/features/services.js';
 
 /** Small seeded PRNG so a failure replays exactly. */
 function rng(seed: number) {

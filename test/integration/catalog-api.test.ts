@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodName, MethodOutput } from '../../src-main/api/contract.js';
-import { invoke } from '../../src-main/api/handler.js';
-import { handlers } from '../../src-main/api/handlers.js';
+import { invoke } from '../../src-main/dispatch/invoke.js';
+import { handlers } from '../../src-main/dispatch/handlers.js';
 import { runCli } from '../../src-main/cli/run.js';
-import { resourcesDir } from '../../src-main/paths.js';
-import { Services } from '../../src-main/services.js';
+import { resourcesDir } from '../../src-main/shared/paths.js';
+import { Services } from '../../src-main/features/services.js';
 import { jpeg, tempDir } from './catalog-helpers.js';
 
 const hasDemo = fs.existsSync(path.join(resourcesDir, 'models', 'demo-siglip')) && fs.existsSync(path.join(resourcesDir, 'demo-catalog', 'listings.csv'));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resourcesDir } from '../../src-main/paths.js';
+import { resourcesDir } from '../../src-main/shared/paths.js';
 import { cli } from '../helpers/cli.js';
 
 const demo = path.join(resourcesDir, 'demo-catalog');
@@ -34,9 +34,9 @@ describe.skipIf(!ready)('lookalike compare (demo-clip vs demo-siglip on a small 
     db = path.join(dir, 'catalog.db');
     const listings = smallCatalog(dir, 60);
     // Import with one pack only: compare must embed the catalog for the other itself.
-    const { Services } = await import('../../src-main/services.js');
-    const { invoke } = await import('../../src-main/api/handler.js');
-    const { handlers } = await import('../../src-main/api/handlers.js');
+    const { Services } = await import('../../src-main/features/services.js');
+    const { invoke } = await import('../../src-main/dispatch/invoke.js');
+    const { handlers } = await import('../../src-main/dispatch/handlers.js');
     const services = new Services({ dbPath: db });
     try {
       await invoke(handlers, 'catalog.import', { paths: [path.join(dir, 'images')], listings, models: ['demo-siglip'] }, { services, progress: () => {}, signal: new AbortController().signal });
@@ -117,9 +117,9 @@ describe.skipIf(!ready)('lookalike compare (demo-clip vs demo-siglip on a small 
     const noQuery = await cli(['compare', '--db', db]);
     expect(noQuery.code).toBe(2);
     expect(noQuery.stderr).toMatch(/give --image FILE or --text/);
-    const { Services } = await import('../../src-main/services.js');
-    const { invoke } = await import('../../src-main/api/handler.js');
-    const { handlers } = await import('../../src-main/api/handlers.js');
+    const { Services } = await import('../../src-main/features/services.js');
+    const { invoke } = await import('../../src-main/dispatch/invoke.js');
+    const { handlers } = await import('../../src-main/dispatch/handlers.js');
     const services = new Services({ dbPath: db });
     const ctx = { services, progress: () => {}, signal: new AbortController().signal };
     try {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ModelRegistry } from '../../src-main/engine/registry.js';
-import { resourcesDir } from '../../src-main/paths.js';
+import { resourcesDir } from '../../src-main/shared/paths.js';
 
 /**
  * The bundled demo models must really work. The demo catalog is held out from their training

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { extractAll, listPackage } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendClient, forkNodeBackend } from '../../src-main/backend/client.js';
-import { appRoot } from '../../src-main/paths.js';
+import { appRoot } from '../../src-main/shared/paths.js';
 
 const require = createRequire(import.meta.url);
 const binOf = (pkg: string, bin: string) => path.join(path.dirname(require.resolve(`${pkg}/package.json`)), bin);

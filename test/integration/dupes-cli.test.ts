@@ -96,9 +96,9 @@ describe('lookalike dupes', () => {
 
 describe('decisions through the API', () => {
   it('a pair marked not-duplicate never shares a group again; decisions persist and export', async () => {
-    const { Services } = await import('../../src-main/services.js');
-    const { invoke } = await import('../../src-main/api/handler.js');
-    const { handlers } = await import('../../src-main/api/handlers.js');
+    const { Services } = await import('../../src-main/features/services.js');
+    const { invoke } = await import('../../src-main/dispatch/invoke.js');
+    const { handlers } = await import('../../src-main/dispatch/handlers.js');
     const call = async (services: InstanceType<typeof Services>, method: string, input: unknown): Promise<any> =>
       invoke(handlers, method, input, { services, progress: () => {}, signal: new AbortController().signal });
 

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cmykToRgb, decodeToRgb, imageSpec } from '../../src-main/engine/preprocess.js';
 import { ModelRegistry } from '../../src-main/engine/registry.js';
 import { DEFAULT_NEAR } from '../../src-main/features/duplicates/tiers.js';
-import { appRoot } from '../../src-main/paths.js';
+import { appRoot } from '../../src-main/shared/paths.js';
 
 // Fixtures and Pillow / littleCMS references: tools/cmyk-fixtures.py.
 const dir = path.join(appRoot, 'test', 'fixtures', 'cmyk');

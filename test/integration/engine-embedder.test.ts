@@ -8,7 +8,7 @@ import { NO_VULKAN, findVulkanLoader } from '../../src-main/engine/providers.js'
 import { inspectPack, type PackInfo } from '../../src-main/engine/pack.js';
 import { ImageDecodeError } from '../../src-main/engine/preprocess.js';
 import { ScoringCache } from '../../src-main/engine/scoring.js';
-import { appRoot } from '../../src-main/paths.js';
+import { appRoot } from '../../src-main/shared/paths.js';
 
 const demoDir = path.join(appRoot, 'resources', 'models', 'demo-siglip');
 const hasDemo = fs.existsSync(path.join(demoDir, 'onnx', 'vision_model.onnx'));

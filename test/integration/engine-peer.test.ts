@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PEER_DIR, peerSection, peerVersion } from '../../src-main/bench/peer.js';
-import { appRoot } from '../../src-main/paths.js';
+import { appRoot } from '../../src-main/shared/paths.js';
 
 const installed = fs.existsSync(path.join(PEER_DIR, 'node_modules', '@huggingface', 'transformers', 'package.json'));
 

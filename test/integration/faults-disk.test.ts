@@ -4,15 +4,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, serializeError } from '../../src-main/api/errors.js';
-import { invoke } from '../../src-main/api/handler.js';
-import { handlers } from '../../src-main/api/handlers.js';
+import { serializeError } from '../../src-main/api/errors.js';
+import { AppError } from '../../src-main/shared/errors.js';
+import { invoke } from '../../src-main/dispatch/invoke.js';
+import { handlers } from '../../src-main/dispatch/handlers.js';
 import { Catalog } from '../../src-main/catalog/catalog.js';
+import { openCatalog } from '../../src-main/features/schema.js';
 import { ingest } from '../../src-main/catalog/ingest.js';
 import { AnnIndex, annFiles } from '../../src-main/index/ann.js';
 import { VectorMatrix } from '../../src-main/index/matrix.js';
-import { appRoot } from '../../src-main/paths.js';
-import { Services } from '../../src-main/services.js';
+import { appRoot } from '../../src-main/shared/paths.js';
+import { Services } from '../../src-main/features/services.js';
 import { tempDir, testEmbedder, writeJpegs } from './catalog-helpers.js';
 
 /**
@@ -93,7 +95,7 @@ describe('a read-only catalog', () => {
     photos = path.join(root, 'photos');
     source = path.join(root, 'source', 'catalog.db');
     await writeJpegs(photos, 6);
-    const catalog = Catalog.open(source);
+    const catalog = openCatalog(source);
     await ingest(catalog, { paths: [photos], embedders: [testEmbedder()] });
     catalog.close(); // checkpoints: no -wal or -shm left beside it
     expect(fs.readdirSync(path.dirname(source))).toEqual(['catalog.db']);
@@ -175,7 +177,7 @@ describe('a full disk', () => {
     const photos = path.join(root, 'photos');
     await writeJpegs(photos, COUNT);
     const dbPath = path.join(root, 'catalog.db');
-    const catalog = Catalog.open(dbPath);
+    const catalog = openCatalog(dbPath);
     try {
       const model = testEmbedder();
       fillUp(catalog, 64);
@@ -183,7 +185,7 @@ describe('a full disk', () => {
         () => undefined,
         (err: unknown) => err,
       );
-      expect(failure).toBeInstanceOf(ApiError);
+      expect(failure).toBeInstanceOf(AppError);
       const { code, message } = serializeError(failure);
       expect(code).toBe('failed');
       const kept = catalog.imageCount();
@@ -218,7 +220,7 @@ describe('a full disk', () => {
     }
   }, 120_000);
 
-  it('reaches the API caller (HTTP, desktop UI) as a failed ApiError with the same line', async () => {
+  it('reaches the API caller (HTTP, desktop UI) as a failed AppError with the same line', async () => {
     const photos = path.join(root, 'api-photos');
     await writeJpegs(photos, 24, 500);
     const dbPath = path.join(root, 'api', 'catalog.db');

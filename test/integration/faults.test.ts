@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackendClient } from '../../src-main/backend/client.js';
 import { Catalog } from '../../src-main/catalog/catalog.js';
+import { openCatalog } from '../../src-main/features/schema.js';
 import { ingest } from '../../src-main/catalog/ingest.js';
 import { tempDir, testEmbedder, writeJpegs } from './catalog-helpers.js';
 
@@ -88,7 +89,7 @@ describe('ingest fuzz: mutated image bytes', () => {
       if (kind === 3) for (let f = 0; f < 4; f++) out[8 + Math.floor(r() * 24)] = Math.floor(r() * 256);
       fs.writeFileSync(path.join(dir, `m${i}${exts[k]}`), out);
     }
-    const catalog = Catalog.open(path.join(dir, 'catalog.db'));
+    const catalog = openCatalog(path.join(dir, 'catalog.db'));
     try {
       const summary = await ingest(catalog, { paths: [dir], embedders: [testEmbedder()] });
       expect(summary.indexed + summary.cached + summary.failedCount).toBe(count);

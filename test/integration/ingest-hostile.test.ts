@@ -4,8 +4,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src-main/catalog/catalog.js';
+import { openCatalog } from '../../src-main/features/schema.js';
 import { type IngestSummary, ingest } from '../../src-main/catalog/ingest.js';
-import { appRoot } from '../../src-main/paths.js';
+import { appRoot } from '../../src-main/shared/paths.js';
 import { type HostileCorpus, hostileCorpus, tempDir, testEmbedder } from './catalog-helpers.js';
 
 const run = promisify(execFile);
@@ -20,7 +21,7 @@ describe('ingest of a hostile folder', () => {
   beforeAll(async () => {
     root = tempDir();
     corpus = await hostileCorpus(path.join(root, 'photos'));
-    catalog = Catalog.open(path.join(root, 'catalog.db'));
+    catalog = openCatalog(path.join(root, 'catalog.db'));
     summary = await ingest(catalog, { paths: [corpus.dir], embedders: [embedder] });
   });
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src-main/catalog/catalog.js';
+import { openCatalog } from '../../src-main/features/schema.js';
 import { ingest } from '../../src-main/catalog/ingest.js';
 import type { Embedder } from '../../src-main/engine/types.js';
 import { tempDir, testEmbedder, writeJpegs } from './catalog-helpers.js';
@@ -41,7 +42,7 @@ describe('images stored without their vectors are listed as pending and finished
     root = tempDir();
     photos = path.join(root, 'photos');
     await writeJpegs(photos, 40);
-    catalog = Catalog.open(path.join(root, 'catalog.db'));
+    catalog = openCatalog(path.join(root, 'catalog.db'));
   });
   afterEach(() => {
     catalog.close();

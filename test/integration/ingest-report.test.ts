@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodName, MethodOutput } from '../../src-main/api/contract.js';
-import { invoke } from '../../src-main/api/handler.js';
-import { handlers } from '../../src-main/api/handlers.js';
-import { resourcesDir } from '../../src-main/paths.js';
-import { Services } from '../../src-main/services.js';
+import { invoke } from '../../src-main/dispatch/invoke.js';
+import { handlers } from '../../src-main/dispatch/handlers.js';
+import { resourcesDir } from '../../src-main/shared/paths.js';
+import { Services } from '../../src-main/features/services.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir, writeJpegs } from './catalog-helpers.js';
 

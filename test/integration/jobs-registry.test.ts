@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallContext } from '../../src-main/api/handler.js';
+import type { CallContext } from '../../src-main/features/context.js';
 import type { JobKind } from '../../src-main/api/schemas/jobs.js';
-import { JobRegistry } from '../../src-main/jobs/registry.js';
-import { Services } from '../../src-main/services.js';
+import { JobRegistry } from '../../src-main/features/jobs/registry.js';
+import { Services } from '../../src-main/features/services.js';
 import { tempDir } from './catalog-helpers.js';
 
 /** A job body the test steps through: it reports progress when told and ends when released. */

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRegistry } from '../../src-main/engine/registry.js';
-import { appRoot } from '../../src-main/paths.js';
+import { appRoot } from '../../src-main/shared/paths.js';
 
 const demo = path.join(appRoot, 'resources', 'models', 'demo-clip');
 const hasDemo = fs.existsSync(path.join(demo, 'onnx', 'vision_model.onnx'));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import yazl from 'yazl';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ModelRegistry } from '../../src-main/engine/registry.js';
-import { appRoot } from '../../src-main/paths.js';
+import { appRoot } from '../../src-main/shared/paths.js';
 
 const demo = path.join(appRoot, 'resources', 'models', 'demo-siglip');
 const hasDemo = fs.existsSync(path.join(demo, 'onnx', 'vision_model.onnx'));

@@ -6,7 +6,7 @@ import { inspectPack } from '../../src-main/engine/pack.js';
 import { ModelRegistry } from '../../src-main/engine/registry.js';
 import { compareVectors, measureVariant, topK } from '../../src-main/engine/variant-drift.js';
 import { DEFAULT_NEAR } from '../../src-main/features/duplicates/tiers.js';
-import { appRoot } from '../../src-main/paths.js';
+import { appRoot } from '../../src-main/shared/paths.js';
 import { cli } from '../helpers/cli.js';
 
 const demo = path.join(appRoot, 'resources', 'models', 'demo-siglip');

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appRoot } from '../../src-main/paths.js';
+import { appRoot } from '../../src-main/shared/paths.js';
 
 /** tools/onnx_int8.py needs Debian's python3 with the onnx module (see docs/PERFORMANCE.md). */
 const python = '/usr/bin/python3';

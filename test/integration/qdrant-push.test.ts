@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../../src-main/api/errors.js';
+import { AppError } from '../../src-main/shared/errors.js';
 import type { Catalog } from '../../src-main/catalog/catalog.js';
 import { listingsOfImages } from '../../src-main/index/catalog-source.js';
 import { type PushSource, QdrantStore, pushToQdrant, qdrantHealth } from '../../src-main/index/qdrant.js';
@@ -295,7 +295,7 @@ describe('Qdrant unreachable', () => {
     expect(health.error).toMatch(/^Qdrant at http:\/\/127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED\); local search still works$/);
 
     const push = pushToQdrant(settings, 'c1', source(), sqliteCheckpoint(catalog));
-    await expect(push).rejects.toBeInstanceOf(ApiError);
+    await expect(push).rejects.toBeInstanceOf(AppError);
     await expect(push).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/unreachable/) });
     expect(pushedCount(catalog, 'c1', 'm', 'r1')).toBe(0);
     await expect(QdrantStore.open(settings, 'c1', { modelId: 'm', revision: 'r1', dim: fixture.dim })).rejects.toMatchObject({ code: 'unavailable' });

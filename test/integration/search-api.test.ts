@@ -3,12 +3,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CallContext, invoke } from '../../src-main/api/handler.js';
-import { handlers } from '../../src-main/api/handlers.js';
+import { invoke } from '../../src-main/dispatch/invoke.js';
+import type { CallContext } from '../../src-main/features/context.js';
+import { handlers } from '../../src-main/dispatch/handlers.js';
 import type { Catalog } from '../../src-main/catalog/catalog.js';
 import { NotFoundError } from '../../src-main/engine/errors.js';
 import type { Embedder } from '../../src-main/engine/types.js';
-import { Services } from '../../src-main/services.js';
+import { Services } from '../../src-main/features/services.js';
 import { fixtureCatalog, makeFixture, sha } from './search-suite.js';
 
 const fixture = makeFixture(120);

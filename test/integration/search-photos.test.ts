@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallContext } from '../../src-main/api/handler.js';
-import { resourcesDir } from '../../src-main/paths.js';
-import type { Services } from '../../src-main/services.js';
+import type { CallContext } from '../../src-main/features/context.js';
+import { resourcesDir } from '../../src-main/shared/paths.js';
+import type { Services } from '../../src-main/features/services.js';
 import { cli } from '../helpers/cli.js';
 import { syntheticPhoto } from '../helpers/photos.js';
 
@@ -37,9 +37,9 @@ describe.skipIf(!ready)('photos without listings: names, browsing, stacked copie
     fs.writeFileSync(path.join(other, 'shot-0.png'), await sharp(original).png().toBuffer());
     const out = await cli(['index', photos, '--model', 'demo-siglip', '--db', db]);
     expect(out.code, out.stderr).toBe(0);
-    const { Services } = await import('../../src-main/services.js');
-    const { invoke } = await import('../../src-main/api/handler.js');
-    const { handlers } = await import('../../src-main/api/handlers.js');
+    const { Services } = await import('../../src-main/features/services.js');
+    const { invoke } = await import('../../src-main/dispatch/invoke.js');
+    const { handlers } = await import('../../src-main/dispatch/handlers.js');
     services = new Services({ dbPath: db });
     call = (method, input) => invoke(handlers, method, input, { services, progress: () => {}, signal: new AbortController().signal } as CallContext) as Promise<any>;
   }, 120_000);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src-main/catalog/catalog.js';
+import { openCatalog } from '../../src-main/features/schema.js';
 import type { ListingFields } from '../../src-main/index/catalog-source.js';
 import type { ListingFilter, VectorStore } from '../../src-main/index/types.js';
 
@@ -59,7 +60,7 @@ export function makeFixture(n = 240, dim = 24): StoreFixture {
 /** A catalog file holding the fixture's listings, images and vectors (for model `id`). */
 export function fixtureCatalog(fixture: StoreFixture, modelId: string, revision: string): { catalog: Catalog; dir: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-search-'));
-  const catalog = Catalog.open(path.join(dir, 'catalog.db'));
+  const catalog = openCatalog(path.join(dir, 'catalog.db'));
   const now = Date.now();
   const db = catalog.db;
   db.transaction(() => {

@@ -3,7 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../../src-main/api/errors.js';
+import { AppError } from '../../src-main/shared/errors.js';
 import { type RunningServer, startServer } from '../../src-main/server/http.js';
 
 /** Raw HTTP so the test controls Host and Origin exactly as an attacker's browser or script would. */
@@ -34,7 +34,7 @@ describe('browser-mode HTTP server', () => {
       maxBodyBytes: 1024,
       call: async (method, input, { onProgress }) => {
         calls.push({ method, input });
-        if (method === 'fail.bad') throw new ApiError('bad_request', 'nope');
+        if (method === 'fail.bad') throw new AppError('bad_request', 'nope');
         if (method === 'catalog.thumbnail') return { mime: 'image/webp', bytes: new Uint8Array([1, 2, 3]) };
         onProgress?.({ phase: 'working', done: 1, total: 2 });
         return { echo: input };

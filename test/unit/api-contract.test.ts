@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type CallContext, invoke } from '../../src-main/api/handler.js';
-import { handlers } from '../../src-main/api/handlers.js';
+import { invoke } from '../../src-main/dispatch/invoke.js';
+import type { CallContext } from '../../src-main/features/context.js';
+import { handlers } from '../../src-main/dispatch/handlers.js';
 import { contract } from '../../src-main/api/contract.js';
-import { ApiError, reviveError, serializeError } from '../../src-main/api/errors.js';
+import { reviveError, serializeError } from '../../src-main/api/errors.js';
+import { AppError } from '../../src-main/shared/errors.js';
 import { ImageRef } from '../../src-main/api/schemas/common.js';
-import { Services } from '../../src-main/services.js';
+import { Services } from '../../src-main/features/services.js';
 
 function ctx(): CallContext {
   return { services: new Services({ dbPath: '/nonexistent/lookalike-test.db' }), progress: () => {}, signal: new AbortController().signal };
@@ -21,9 +23,9 @@ describe('API contract', () => {
 
   it('rejects input that fails the schema with bad_request naming the field', async () => {
     const err = await invoke(handlers, 'app.status', { surprise: 1 }, ctx()).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ApiError);
-    expect((err as ApiError).code).toBe('bad_request');
-    expect((err as ApiError).message).toMatch(/app\.status/);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe('bad_request');
+    expect((err as AppError).message).toMatch(/app\.status/);
   });
 
   it('does not run the handler once the call is cancelled', async () => {
@@ -40,8 +42,8 @@ describe('API contract', () => {
       },
     } as typeof handlers;
     const err = await invoke(refusing, 'app.status', {}, ctx()).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ApiError);
-    expect((err as ApiError).message).toBe(
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).message).toBe(
       'the catalog database /nonexistent/lookalike-test.db is read-only (no permission to write it): app.status stopped; what was saved before is kept; make the file and its folder writable, or copy the catalog to a writable folder',
     );
     const other = { ...handlers, 'app.status': async () => Promise.reject(new TypeError('boom')) } as typeof handlers;
@@ -49,7 +51,7 @@ describe('API contract', () => {
   });
 
   it('round-trips errors through serialisation', () => {
-    const e = reviveError(serializeError(new ApiError('unavailable', 'qdrant is down')));
+    const e = reviveError(serializeError(new AppError('unavailable', 'qdrant is down')));
     expect(e).toMatchObject({ code: 'unavailable', message: 'qdrant is down' });
     expect(serializeError(new TypeError('boom'))).toEqual({ code: 'failed', message: 'boom' });
   });

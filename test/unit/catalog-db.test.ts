@@ -4,7 +4,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src-main/catalog/catalog.js';
-import { migrate, migrations } from '../../src-main/catalog/migrations.js';
+import { migrations, openCatalog } from '../../src-main/features/schema.js';
+import { migrate } from '../../src-main/catalog/migrations.js';
 import { decodeVector, encodeVector } from '../../src-main/catalog/vectors.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-catalog-db-'));
@@ -13,7 +14,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('catalog database', () => {
   it('opens in WAL mode with foreign keys and records every migration once', () => {
     const file = path.join(dir, 'a.db');
-    const catalog = Catalog.open(file);
+    const catalog = openCatalog(file);
     expect(catalog.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(catalog.db.pragma('foreign_keys', { simple: true })).toBe(1);
     const ids = catalog.db.prepare('SELECT id FROM schema_migrations ORDER BY rowid').pluck().all();
@@ -21,7 +22,7 @@ describe('catalog database', () => {
     catalog.close();
     // Re-opening applies nothing new.
     const db = new Database(file);
-    expect(migrate(db)).toEqual([]);
+    expect(migrate(db, migrations)).toEqual([]);
     db.close();
   });
 
@@ -37,7 +38,7 @@ describe('catalog database', () => {
     for (const sha of ['a', 'b', 'c']) vector.run(sha.repeat(64));
     db.prepare("INSERT INTO ingest_runs (pid, started_at, status, inputs) VALUES (1, 0, 'completed', '{}')").run();
     db.prepare("INSERT INTO ingest_errors (run_id, path, error, at) VALUES (1, 'listings.csv:12', 'no id or sku', 0), (1, '/p/x.jpg', 'not an image', 0)").run();
-    migrate(db);
+    migrate(db, migrations);
     expect(db.prepare('SELECT sha256, model_id, revision FROM pending_embeddings ORDER BY sha256').all()).toEqual([
       { sha256: 'd'.repeat(64), model_id: 'demo-siglip', revision: 'r1' },
       { sha256: 'e'.repeat(64), model_id: 'demo-siglip', revision: 'r1' },
@@ -51,7 +52,7 @@ describe('catalog database', () => {
 
   it('applies an added migration once, and rolls back a failing one whole', () => {
     const db = new Database(':memory:');
-    migrate(db);
+    migrate(db, migrations);
     const extra = [...migrations, { id: '9999-test', sql: 'CREATE TABLE test_decisions (a TEXT PRIMARY KEY)' }];
     expect(migrate(db, extra)).toEqual(['9999-test']);
     expect(migrate(db, extra)).toEqual([]);
@@ -71,7 +72,7 @@ describe('catalog database', () => {
   });
 
   it('refuses embeddings and files for images it does not hold', () => {
-    const catalog = Catalog.open(path.join(dir, 'b.db'));
+    const catalog = openCatalog(path.join(dir, 'b.db'));
     expect(() => catalog.putEmbeddings('m', 'r', [{ sha256: 'f'.repeat(64), vector: new Float32Array(4) }])).toThrow(/FOREIGN KEY/);
     expect(catalog.embeddingCount('m', 'r')).toBe(0);
     catalog.close();

@@ -1,8 +1,9 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { ALIGN_SIDE, Aligner } from '../../src-main/features/duplicates/alignment.js';
+import { ALIGN_SIDE } from '../../src-main/engine/image-hash.js';
+import { Aligner } from '../../src-main/features/duplicates/alignment.js';
 import { ALIGN_GATE, alignNodes, packHashes, pairSignalsOf } from '../../src-main/features/duplicates/graph.js';
-import { computeImageHashes } from '../../src-main/features/duplicates/image-hash.js';
+import { computeImageHashes } from '../../src-main/engine/image-hash.js';
 import { DEFAULT_NEAR, classifyPair, defaultTierSettings, otherColour } from '../../src-main/features/duplicates/tiers.js';
 import { productSvg, randomProduct, randomScene, rng, sceneSvg } from '../../tools/bench-duplicates-quality.js';
 import { syntheticPhoto } from '../helpers/photos.js';

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { computeImageHashes, hammingHex, hashDistance, padConsistent } from '../../src-main/features/duplicates/image-hash.js';
+import { computeImageHashes, hammingHex, hashDistance, padConsistent } from '../../src-main/engine/image-hash.js';
 import { cropDistance, packHashes } from '../../src-main/features/duplicates/graph.js';
 import { DEFAULT_NEAR } from '../../src-main/features/duplicates/tiers.js';
 import { EDITS, applyEdit } from '../../tools/bench-duplicates-quality.js';

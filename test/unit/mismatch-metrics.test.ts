@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyPlatt, expectedCalibrationError, fitPlatt, histogram, reliabilityBins, rocAuc } from '../../src-main/features/mismatch/metrics.js';
-import { candidateScores, cosine, matchProbability, pairLogit, sigmoid, softmax } from '../../src-main/features/mismatch/scores.js';
+import { candidateScores, cosine, matchProbability, pairLogit, sigmoid, softmax } from '../../src-main/engine/similarity.js';
 
 describe('scores', () => {
   it('sigmoid and softmax stay finite at large logits', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Progress as ProgressShape } from '../../shared/progress.js';
 
 export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex sha256');
 
@@ -12,8 +13,8 @@ export const ImageRef = z.union([
 ]);
 export type ImageRef = z.infer<typeof ImageRef>;
 
-/** Progress of a long call, streamed to the UI (progress bar) and the CLI (stderr). */
-export const Progress = z.object({
+/** Progress of a long call (shared/progress.ts), as it travels to the UI and the CLI. */
+export const Progress: z.ZodType<ProgressShape> = z.object({
   phase: z.string(),
   done: z.number(),
   total: z.number().optional(),
@@ -23,4 +24,4 @@ export const Progress = z.object({
   etaSeconds: z.number().optional(),
   message: z.string().optional(),
 });
-export type Progress = z.infer<typeof Progress>;
+export type Progress = ProgressShape;

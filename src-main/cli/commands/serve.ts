@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { appRoot } from '../../paths.js';
+import { appRoot } from '../../shared/paths.js';
 import { type Command, numberOption } from '../command.js';
 
 export const DEFAULT_PORT = 7411;

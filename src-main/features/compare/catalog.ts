@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import type { CallContext } from '../../api/handler.js';
+import type { CallContext } from '../../features/context.js';
 import type { compareMethods } from '../../api/schemas/compare.js';
 import type { OnnxEmbedder } from '../../engine/embedder.js';
 import { modelRef } from '../mismatch/models.js';
-import { cosine } from '../mismatch/scores.js';
+import { cosine } from '../../engine/similarity.js';
 import { promptSet, refreshScores } from '../mismatch/scorer.js';
 import { MismatchStore } from '../mismatch/store.js';
 import { ensureImageEmbeddings, textVectors } from '../mismatch/vectors.js';

@@ -1,4 +1,4 @@
-import type { Handler } from '../../api/handler.js';
+import type { Handler } from '../../features/context.js';
 import { compareCatalog } from './catalog.js';
 import { compareLabels } from './labels.js';
 import { compareQuery } from './query.js';

@@ -1,12 +1,12 @@
 import fs from 'node:fs/promises';
 import type { z } from 'zod';
-import { ApiError } from '../../api/errors.js';
-import type { CallContext } from '../../api/handler.js';
+import { AppError } from '../../shared/errors.js';
+import type { CallContext } from '../../features/context.js';
 import type { ImageRef } from '../../api/schemas/common.js';
 import type { compareMethods } from '../../api/schemas/compare.js';
 import type { OnnxEmbedder } from '../../engine/embedder.js';
 import { modelRef } from '../mismatch/models.js';
-import { candidateScores, cosine } from '../mismatch/scores.js';
+import { candidateScores, cosine } from '../../engine/similarity.js';
 import { MismatchStore } from '../mismatch/store.js';
 import { MAX_CATEGORIES } from '../mismatch/scorer.js';
 import { imageVectors } from '../mismatch/vectors.js';
@@ -20,18 +20,18 @@ async function uploadedBytes(ref: ImageRef): Promise<Uint8Array | null> {
   if ('sha256' in ref) return null;
   if ('path' in ref) {
     return fs.readFile(ref.path).catch((err: NodeJS.ErrnoException) => {
-      throw new ApiError('bad_request', `cannot read image file ${ref.path} (${err.code ?? err.message})`);
+      throw new AppError('bad_request', `cannot read image file ${ref.path} (${err.code ?? err.message})`);
     });
   }
   const bytes = Buffer.from(ref.bytes, 'base64');
-  if (bytes.length === 0) throw new ApiError('bad_request', 'the uploaded image is empty or not base64');
+  if (bytes.length === 0) throw new AppError('bad_request', 'the uploaded image is empty or not base64');
   return bytes;
 }
 
 async function imageVector(ref: ImageRef, bytes: Uint8Array | null, model: OnnxEmbedder, ctx: CallContext): Promise<Float32Array> {
   if (bytes === null && 'sha256' in ref) {
     const v = (await imageVectors(ctx.services.catalog, model, [ref.sha256], ctx.signal)).get(ref.sha256);
-    if (!v) throw new ApiError('not_found', ctx.services.catalog.hasImage(ref.sha256) ? `the file of image ${ref.sha256.slice(0, 12)}… is no longer on disk` : `no image ${ref.sha256.slice(0, 12)}… in the catalog`);
+    if (!v) throw new AppError('not_found', ctx.services.catalog.hasImage(ref.sha256) ? `the file of image ${ref.sha256.slice(0, 12)}… is no longer on disk` : `no image ${ref.sha256.slice(0, 12)}… in the catalog`);
     return v;
   }
   return (await model.embedImages([bytes!], { signal: ctx.signal }))[0]!;
@@ -60,7 +60,7 @@ export async function compareLabels(input: LabelsInput, ctx: CallContext): Promi
   const categories = input.useCategories ? new MismatchStore(ctx.services.catalog).categories(MAX_CATEGORIES) : [];
   const labels = labelList(input.labels, categories);
   if (labels.length === 0) {
-    throw new ApiError('bad_request', input.useCategories ? 'no labels: none typed and the catalog has no categories' : 'give at least one label (or useCategories)');
+    throw new AppError('bad_request', input.useCategories ? 'no labels: none typed and the catalog has no categories' : 'give at least one label (or useCategories)');
   }
   const bytes = await uploadedBytes(input.image);
   const { models } = await loadPair(ctx.services, input.models);

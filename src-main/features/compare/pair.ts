@@ -1,6 +1,6 @@
-import { ApiError } from '../../api/errors.js';
+import { AppError } from '../../shared/errors.js';
 import type { OnnxEmbedder } from '../../engine/embedder.js';
-import type { Services } from '../../services.js';
+import type { Services } from '../services.js';
 import { firstPackOfFamily, loadModel } from '../mismatch/models.js';
 
 export interface LoadedPair {
@@ -12,14 +12,14 @@ export interface LoadedPair {
 /** The two packs to compare: as given, else the first CLIP pack and the first SigLIP pack installed. */
 export async function resolvePair(services: Services, ids: readonly string[] | undefined): Promise<[string, string]> {
   if (ids) {
-    if (ids.length !== 2) throw new ApiError('bad_request', `give exactly two model ids to compare, got ${ids.length}`);
-    if (ids[0] === ids[1]) throw new ApiError('bad_request', `the two models must differ (both are "${ids[0]}")`);
+    if (ids.length !== 2) throw new AppError('bad_request', `give exactly two model ids to compare, got ${ids.length}`);
+    if (ids[0] === ids[1]) throw new AppError('bad_request', `the two models must differ (both are "${ids[0]}")`);
     return [ids[0]!, ids[1]!];
   }
   const clip = await firstPackOfFamily(services, 'clip');
   const siglip = await firstPackOfFamily(services, 'siglip');
   if (!clip || !siglip) {
-    throw new ApiError('unavailable', `comparing needs two packs; default is one CLIP and one SigLIP pack, installed: ${clip ?? 'no CLIP'}, ${siglip ?? 'no SigLIP'} — name two with models`);
+    throw new AppError('unavailable', `comparing needs two packs; default is one CLIP and one SigLIP pack, installed: ${clip ?? 'no CLIP'}, ${siglip ?? 'no SigLIP'} — name two with models`);
   }
   return [clip, siglip];
 }

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import type { CallContext } from '../../api/handler.js';
+import type { CallContext } from '../../features/context.js';
 import type { MethodOutput } from '../../api/contract.js';
 import type { compareMethods } from '../../api/schemas/compare.js';
 import { searchQuery } from '../search.js';
 import { modelRef } from '../mismatch/models.js';
-import { matchProbability } from '../mismatch/scores.js';
+import { matchProbability } from '../../engine/similarity.js';
 import { ensureImageEmbeddings } from '../mismatch/vectors.js';
 import { loadPair } from './pair.js';
 import { overlapAtK, spearmanOverUnion } from './rank.js';

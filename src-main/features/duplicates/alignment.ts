@@ -13,13 +13,7 @@
  * window of the frame, white margins included.
  */
 
-/** Side of the grey thumbnail. */
-export const ALIGN_SIDE = 32;
-/** Side of the chroma planes. */
-export const CHROMA_SIDE = 8;
-export const ALIGN_BYTES = ALIGN_SIDE * ALIGN_SIDE + 2 * CHROMA_SIDE * CHROMA_SIDE;
-/** Byte levels per OKLab a/b unit in the chroma planes (sRGB's a/b stay within about +-0.32). */
-export const CHROMA_SCALE = 400;
+import { ALIGN_BYTES, ALIGN_SIDE, CHROMA_SCALE, CHROMA_SIDE } from '../../engine/image-hash.js';
 
 /** Smallest share of each axis a crop keeps: "crop up to 20 %", with room for a crop of about 80 % that keeps a little less on one axis. */
 export const MIN_CROP_SCALE = 0.75;

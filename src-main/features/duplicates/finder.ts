@@ -1,13 +1,13 @@
 import type { z } from 'zod';
-import { ApiError } from '../../api/errors.js';
+import { AppError } from '../../shared/errors.js';
 import type { AgainstOutput, DuplicateGroup, FindOutput, ListingGroup, ListingsOutput, AppliedSettings as AppliedSettingsSchema, PairEvidence } from '../../api/schemas/duplicates.js';
-import type { Progress } from '../../api/schemas/common.js';
+import type { Progress } from '../../shared/progress.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import { Aligner } from './alignment.js';
 import { type CandidateGraph, type KnnSearch, buildCandidateGraph, pairSignalsOf } from './graph.js';
 import { type StarGroup, pairKey } from './grouping.js';
 import { type Verdicts, classifyEdges, groupCandidates, signalsOf } from './regroup.js';
-import { computeImageHashes } from './image-hash.js';
+import { computeImageHashes } from '../../engine/image-hash.js';
 import { type ListingView, clusterListings, sortClusters, sourceMatches } from './listings.js';
 import { DuplicateStore, type ListingRef, type PairDecision } from './store.js';
 import { type NearRule, type PairSignals, type Tier, type TierSettings, captureVerdict, classifyPair, defaultTierSettings, otherColour } from './tiers.js';
@@ -131,7 +131,7 @@ export class DuplicateFinder {
       }
     }
     const thumb = this.deps.catalog.thumbnail(sha256);
-    if (!thumb) throw new ApiError('failed', `image ${sha256.slice(0, 12)} has neither a readable file nor a thumbnail`);
+    if (!thumb) throw new AppError('failed', `image ${sha256.slice(0, 12)} has neither a readable file nor a thumbnail`);
     // Pixels of a thumbnail say nothing about the original's: keep the exact tier to the sha.
     return { ...(await computeImageHashes(thumb.bytes)), pixelSha: `thumbnail:${sha256}` };
   }
@@ -200,7 +200,7 @@ export class DuplicateFinder {
     if (options.relatedCosine !== undefined) t.relatedCosine = options.relatedCosine;
     Object.assign(t.near, options.near);
     if (options.tier === 'exact' && options.threshold !== undefined) {
-      throw new ApiError('bad_request', 'the exact tier has no threshold (same bytes or same pixels); use --tier near for edited copies');
+      throw new AppError('bad_request', 'the exact tier has no threshold (same bytes or same pixels); use --tier near for edited copies');
     }
     if (options.threshold !== undefined) {
       if (options.tier === 'near') {
@@ -396,9 +396,9 @@ export class DuplicateFinder {
     }
     if (inB.size === 0) {
       const known = this.sources().map((s) => `${s.name} (${s.listings})`);
-      throw new ApiError('not_found', `no listings come from source "${options.source}"; import it with "lookalike index FOLDER --listings FILE" first${known.length ? `. Sources in this catalog: ${known.join(', ')}` : ' (this catalog has no listing files)'}`);
+      throw new AppError('not_found', `no listings come from source "${options.source}"; import it with "lookalike index FOLDER --listings FILE" first${known.length ? `. Sources in this catalog: ${known.join(', ')}` : ' (this catalog has no listing files)'}`);
     }
-    if (sourcesB.size > 1) throw new ApiError('bad_request', `source "${options.source}" names several listing files (${[...sourcesB].join(', ')}): give the full path`);
+    if (sourcesB.size > 1) throw new AppError('bad_request', `source "${options.source}" names several listing files (${[...sourcesB].join(', ')}): give the full path`);
     const t = this.settingsFor({ tier: 'similar', mirror: options.mirror, ...(options.threshold !== undefined ? { threshold: options.threshold } : {}) });
     const { state } = await this.graphState(options.model, ctx);
     const g = state.graph;
@@ -610,8 +610,8 @@ export class DuplicateFinder {
   decide(pairs: ReadonlyArray<{ a: string; b: string; decision: PairDecision | 'clear' }>, keep: { sha: string; value: boolean } | null): { pairs: number; keeps: number } {
     const shas = new Set<string>(pairs.flatMap((p) => [p.a, p.b]));
     if (keep) shas.add(keep.sha);
-    for (const sha of shas) if (!this.store.hasImage(sha)) throw new ApiError('not_found', `no image ${sha.slice(0, 12)}… in the catalog`);
-    for (const p of pairs) if (p.a === p.b) throw new ApiError('bad_request', 'a pair needs two different images');
+    for (const sha of shas) if (!this.store.hasImage(sha)) throw new AppError('not_found', `no image ${sha.slice(0, 12)}… in the catalog`);
+    for (const p of pairs) if (p.a === p.b) throw new AppError('bad_request', 'a pair needs two different images');
     this.store.decidePairs(pairs.map((p) => ({ a: p.a, b: p.b, decision: p.decision === 'clear' ? null : p.decision })));
     if (keep) this.store.setKeep([keep.sha], keep.value);
     return { pairs: pairs.length, keeps: keep ? 1 : 0 };

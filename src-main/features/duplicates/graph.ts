@@ -1,5 +1,6 @@
-import { ALIGN_BYTES, Aligner, type Window, mirrorSignature } from './alignment.js';
-import { CROP_HASH_COUNT, type ImageHashes, padConsistent, popcount32 } from './image-hash.js';
+import { ALIGN_BYTES } from '../../engine/image-hash.js';
+import { Aligner, type Window, mirrorSignature } from './alignment.js';
+import { CROP_HASH_COUNT, type ImageHashes, padConsistent, popcount32 } from '../../engine/image-hash.js';
 import type { PairSignals } from './tiers.js';
 
 /**

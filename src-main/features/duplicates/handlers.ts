@@ -1,5 +1,5 @@
-import type { Handler } from '../../api/handler.js';
-import { ApiError } from '../../api/errors.js';
+import type { Handler } from '../../features/context.js';
+import { AppError } from '../../shared/errors.js';
 import { againstToCsv, decisionsToCsv, decisionsToJson, groupsToCsv, groupsToJson, listingsToCsv } from './export.js';
 
 export const duplicatesFind: Handler<'duplicates.find'> = async (input, { services, progress, signal }) =>
@@ -30,11 +30,11 @@ export const duplicatesExport: Handler<'duplicates.export'> = async (input, { se
   const json = (value: unknown, rows: number) => ({ text: `${JSON.stringify(value, null, 1)}\n`, rows });
   if (what === 'decisions') out = format === 'csv' ? decisionsToCsv(finder.decisions()) : decisionsToJson(finder.decisions());
   else if (what === 'listings') {
-    if (settings.tier === 'similar') throw new ApiError('bad_request', 'listing groups are by the same photo: use tier exact or near');
+    if (settings.tier === 'similar') throw new AppError('bad_request', 'listing groups are by the same photo: use tier exact or near');
     const result = await finder.findListings({ ...settings, tier: settings.tier, view, sort: view === 'merge' ? 'listings' : 'sellers', offset: 0, limit: Number.MAX_SAFE_INTEGER }, { progress, signal });
     out = format === 'csv' ? listingsToCsv(result) : json(result, result.groups.length);
   } else if (what === 'against') {
-    if (!source) throw new ApiError('bad_request', 'what: "against" needs a source to match against');
+    if (!source) throw new AppError('bad_request', 'what: "against" needs a source to match against');
     const result = await finder.against(
       { source, mirror: settings.mirror, similarPerListing: 5, offset: 0, limit: Number.MAX_SAFE_INTEGER, ...(settings.model ? { model: settings.model } : {}), ...(settings.threshold !== undefined ? { threshold: settings.threshold } : {}) },
       { progress, signal },

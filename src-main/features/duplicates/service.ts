@@ -1,4 +1,4 @@
-import { ApiError } from '../../api/errors.js';
+import { AppError } from '../../shared/errors.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import type { ModelRegistry } from '../../engine/registry.js';
 import { DuplicateFinder, type ModelRevision } from './finder.js';
@@ -17,7 +17,7 @@ export function createDuplicateFinder(catalog: Catalog, models: () => ModelRegis
     } catch (err) {
       // No usable pack: vectors already in the catalog still serve when asked for by id.
       if (id === undefined) return null;
-      if (!catalog.embeddingModels().some((m) => m.modelId === id)) throw new ApiError('not_found', err instanceof Error ? err.message : String(err));
+      if (!catalog.embeddingModels().some((m) => m.modelId === id)) throw new AppError('not_found', err instanceof Error ? err.message : String(err));
     }
     const revisions = catalog.embeddingModels().filter((m) => m.modelId === packId);
     if (revisions.length === 0) return id === undefined ? null : { id: packId as string, revision: '' };

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Catalog } from '../../catalog/catalog.js';
-import { HASH_VERSION, type ImageHashes } from './image-hash.js';
+import { HASH_VERSION, type ImageHashes } from '../../engine/image-hash.js';
 
 export type PairDecision = 'duplicate' | 'not_duplicate';
 

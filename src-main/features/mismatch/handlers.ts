@@ -1,5 +1,5 @@
-import { ApiError } from '../../api/errors.js';
-import type { Handler } from '../../api/handler.js';
+import { AppError } from '../../shared/errors.js';
+import type { Handler } from '../../features/context.js';
 import { decisionsExport, queueExport } from './export.js';
 import { loadModel } from './models.js';
 import { listQueue, scoredQueue } from './queue.js';
@@ -10,7 +10,7 @@ export const mismatchList: Handler<'mismatch.list'> = (input, ctx) => listQueue(
 export const mismatchDecide: Handler<'mismatch.decide'> = async (input, { services }) => {
   const catalog = services.catalog;
   const listing = catalog.listingsByIds([input.listing])[0];
-  if (!listing) throw new ApiError('not_found', `no listing "${input.listing}" in the catalog`);
+  if (!listing) throw new AppError('not_found', `no listing "${input.listing}" in the catalog`);
   const store = new MismatchStore(catalog);
   const previous = store.currentDecisions([listing.id]).get(listing.id) ?? null;
   // The score at decision time, from the named pack, else whichever pack scored this title last.
@@ -40,7 +40,7 @@ export const mismatchExport: Handler<'mismatch.export'> = async (input, ctx) => 
   const stamp = new Date().toISOString().slice(0, 10);
   let out;
   if (input.what === 'decisions') {
-    if (input.decision === 'undecided') throw new ApiError('bad_request', 'decision "undecided" selects no decisions; export what: "queue" instead');
+    if (input.decision === 'undecided') throw new AppError('bad_request', 'decision "undecided" selects no decisions; export what: "queue" instead');
     const store = new MismatchStore(services.catalog);
     const decisions = [...store.currentDecisions().values()].filter((d) => input.decision === 'any' || d.decision === input.decision);
     out = decisionsExport(services.catalog, decisions, input.format);

@@ -1,4 +1,4 @@
-import { sigmoid } from './scores.js';
+import { sigmoid } from '../../engine/similarity.js';
 
 /**
  * Area under the ROC curve: the chance that a random positive scores higher than a random

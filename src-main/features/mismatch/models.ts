@@ -1,7 +1,7 @@
-import { ApiError } from '../../api/errors.js';
+import { AppError } from '../../shared/errors.js';
 import type { OnnxEmbedder } from '../../engine/embedder.js';
 import { NotFoundError } from '../../engine/errors.js';
-import type { Services } from '../../services.js';
+import type { Services } from '../services.js';
 import { type LanguageSupport, packLanguages } from './language.js';
 
 /** A loaded pack as the mismatch and compare features report it (schemas' ModelRef). */
@@ -15,8 +15,8 @@ export async function loadModel(services: Services, id: string | undefined): Pro
     return await services.models.embedder(id);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    if (err instanceof NotFoundError) throw new ApiError('not_found', message);
-    throw new ApiError('unavailable', `cannot load model${id ? ` "${id}"` : ''}: ${message}`);
+    if (err instanceof NotFoundError) throw new AppError('not_found', message);
+    throw new AppError('unavailable', `cannot load model${id ? ` "${id}"` : ''}: ${message}`);
   }
 }
 

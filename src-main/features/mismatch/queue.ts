@@ -1,12 +1,12 @@
 import type { z } from 'zod';
-import { ApiError } from '../../api/errors.js';
-import type { CallContext } from '../../api/handler.js';
+import { AppError } from '../../shared/errors.js';
+import type { CallContext } from '../../features/context.js';
 import type { MismatchItem, mismatchMethods } from '../../api/schemas/mismatch.js';
 import type { OnnxEmbedder } from '../../engine/embedder.js';
 import { dominantScript, needsLanguageWarning } from './language.js';
 import { histogram } from './metrics.js';
 import { firstPackOfFamily, languagesOf, loadModel, modelRef } from './models.js';
-import { candidateScores, cosine } from './scores.js';
+import { candidateScores, cosine } from '../../engine/similarity.js';
 import { promptSet, refreshScores } from './scorer.js';
 import { type DecisionRow, MismatchStore, type ScoreRow } from './store.js';
 import { textVectors } from './vectors.js';
@@ -50,7 +50,7 @@ export async function scoredQueue(
   const relativeId = wantRelative ? (input.relativeModel ?? (await firstPackOfFamily(services, 'clip', model.id))) : null;
   const relativeModel = relativeId ? await loadModel(services, relativeId) : null;
   if (relativeModel && relativeModel.scoring.kind !== 'softmax') {
-    throw new ApiError('bad_request', `relativeModel "${relativeModel.id}" is not a CLIP (softmax) pack`);
+    throw new AppError('bad_request', `relativeModel "${relativeModel.id}" is not a CLIP (softmax) pack`);
   }
   const store = new MismatchStore(services.catalog);
   const run = { progress: ctx.progress, signal: ctx.signal };

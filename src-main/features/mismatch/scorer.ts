@@ -1,7 +1,7 @@
-import type { Progress } from '../../api/schemas/common.js';
+import type { Progress } from '../../shared/progress.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import type { Embedder } from '../../engine/types.js';
-import { candidateScores, cosine, matchProbability } from './scores.js';
+import { candidateScores, cosine, matchProbability } from '../../engine/similarity.js';
 import { MismatchStore, type ScoreRow, textSha } from './store.js';
 import { imageVectors, textVectors } from './vectors.js';
 

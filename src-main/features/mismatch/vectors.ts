@@ -1,4 +1,4 @@
-import type { Progress } from '../../api/schemas/common.js';
+import type { Progress } from '../../shared/progress.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import type { Embedder } from '../../engine/types.js';
 import type { MismatchStore } from './store.js';

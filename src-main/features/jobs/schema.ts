@@ -1,4 +1,4 @@
-import type { Migration } from '../catalog/migrations.js';
+import type { Migration } from '../../catalog/migrations.js';
 
 /**
  * Long work the backend owns (imports, duplicate analysis, mismatch scoring, catalog comparison):

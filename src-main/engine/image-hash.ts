@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { ALIGN_BYTES, ALIGN_SIDE, CHROMA_SCALE, CHROMA_SIDE } from './alignment.js';
+
+/** Alignment signature (features/duplicates/alignment.ts): side of the grey thumbnail. */
+export const ALIGN_SIDE = 32;
+/** Side of the chroma planes. */
+export const CHROMA_SIDE = 8;
+export const ALIGN_BYTES = ALIGN_SIDE * ALIGN_SIDE + 2 * CHROMA_SIDE * CHROMA_SIDE;
+/** Byte levels per OKLab a/b unit in the chroma planes (sRGB's a/b stay within about +-0.32). */
+export const CHROMA_SCALE = 400;
 
 /**
  * Perceptual fingerprints of one image, computed after EXIF orientation and border trimming so

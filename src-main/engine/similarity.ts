@@ -1,4 +1,4 @@
-import type { Scoring } from '../../engine/types.js';
+import type { Scoring } from './types.js';
 
 /** Cosine similarity of two L2-normalised vectors (the engine returns them normalised). */
 export function cosine(a: Float32Array, b: Float32Array): number {

@@ -19,14 +19,15 @@ import {
   duplicatesSources,
 } from '../features/duplicates/handlers.js';
 import { catalogFacets, catalogImages } from '../features/images.js';
-import { jobsCancel, jobsGet, jobsList, jobsResume, jobsStart, jobsWatch } from '../jobs/handlers.js';
+import { invoke } from './invoke.js';
+import { jobsHandlers } from './jobs.js';
 import { compareCatalogHandler, compareLabelsHandler, compareQueryHandler } from '../features/compare/handlers.js';
 import { mismatchDecide, mismatchExport, mismatchList, mismatchUndo } from '../features/mismatch/handlers.js';
 import { modelsSetDefault } from '../features/model-default.js';
 import { modelsEmbed, modelsInstall, modelsList, modelsMeasureVariant, modelsRemove, modelsSetVariant } from '../features/models.js';
 import { searchQdrantPush, searchQdrantStatus, searchQuery } from '../features/search.js';
 import { appStatus } from '../features/status.js';
-import type { Handlers } from './handler.js';
+import type { Handlers } from '../features/context.js';
 
 /** The one implementation of every API method, shared by IPC, HTTP and the CLI. */
 export const handlers: Handlers = {
@@ -46,12 +47,7 @@ export const handlers: Handlers = {
   'catalog.thumbnail': catalogThumbnail,
   'catalog.image': catalogImage,
   'catalog.repair': catalogRepair,
-  'jobs.start': jobsStart,
-  'jobs.list': jobsList,
-  'jobs.get': jobsGet,
-  'jobs.watch': jobsWatch,
-  'jobs.cancel': jobsCancel,
-  'jobs.resume': jobsResume,
+  ...jobsHandlers((kind, input, ctx) => invoke(handlers, kind, input, ctx)),
   'catalog.images': catalogImages,
   'catalog.facets': catalogFacets,
   'duplicates.find': duplicatesFind,

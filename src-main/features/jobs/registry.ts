@@ -1,13 +1,17 @@
 import path from 'node:path';
-import { ApiError, serializeError } from '../api/errors.js';
-import type { CallContext } from '../api/handler.js';
-import type { Progress } from '../api/schemas/common.js';
-import type { JobInfo, JobKind, JobState } from '../api/schemas/jobs.js';
-import { type Catalog, catalogStorageError } from '../catalog/catalog.js';
-import { processAlive } from '../catalog/ingest-writer.js';
+import { serializeError } from '../../api/errors.js';
+import { AppError } from '../../shared/errors.js';
+import type { CallContext } from '../context.js';
+import type { Progress } from '../../shared/progress.js';
+import type { JobInfo, JobKind, JobState } from '../../api/schemas/jobs.js';
+import { type Catalog, catalogStorageError } from '../../catalog/catalog.js';
+import { processAlive } from '../../catalog/ingest-writer.js';
 import type { Services } from '../services.js';
 
-/** Runs one job's method with the job's own signal and progress (the API's invoke, in production). */
+/**
+ * Runs one job's method with the job's own signal and progress. In production it is the dispatch's
+ * invoke (dispatch/jobs.ts), given by the caller that starts the job: features sit below the dispatch.
+ */
 export type JobRunner = (kind: JobKind, input: unknown, ctx: CallContext) => Promise<unknown>;
 
 /** Jobs that write the catalog's images: one at a time per backend, and their summaries are kept. */
@@ -59,7 +63,7 @@ export class JobRegistry {
 
   constructor(
     private readonly services: Services,
-    private readonly runner: JobRunner,
+    private readonly runner?: JobRunner,
   ) {
     this.markDeadInterrupted();
   }
@@ -69,12 +73,13 @@ export class JobRegistry {
   }
 
   /** Starts a job and returns at once; its progress goes to watchers, its end to the jobs table. */
-  async start(kind: JobKind, input: unknown): Promise<JobInfo> {
+  async start(kind: JobKind, input: unknown, runner = this.runner): Promise<JobInfo> {
+    if (!runner) throw new Error('no job runner: start jobs through the dispatch (jobs.start)');
     await this.makeRoomFor(kind);
     const abort = new AbortController();
     const live = this.register(kind, input, abort);
     const ctx: CallContext = { services: this.services, signal: abort.signal, progress: (p) => this.onProgress(live, p) };
-    live.done = this.runner(kind, input, ctx).then(
+    live.done = runner(kind, input, ctx).then(
       (result) => this.finish(live, 'completed', result),
       (err: unknown) => this.finish(live, abort.signal.aborted ? 'cancelled' : 'failed', undefined, err),
     );
@@ -165,17 +170,17 @@ export class JobRegistry {
     const info = this.get(id);
     if (info.state === 'running') {
       const row = this.row(id);
-      throw new ApiError('unavailable', `job ${id} runs in another process (pid ${row.pid}, e.g. "lookalike index" in a terminal); stop it there with Ctrl+C`);
+      throw new AppError('unavailable', `job ${id} runs in another process (pid ${row.pid}, e.g. "lookalike index" in a terminal); stop it there with Ctrl+C`);
     }
     return info;
   }
 
-  async resume(id: number): Promise<JobInfo> {
+  async resume(id: number, runner = this.runner): Promise<JobInfo> {
     const info = this.get(id);
     if (!info.resumable) {
-      throw new ApiError('bad_request', info.state === 'running' ? `job ${id} is still running` : info.resumedBy ? `job ${id} was already resumed as job ${info.resumedBy}` : `job ${id} ${info.state}; nothing to resume`);
+      throw new AppError('bad_request', info.state === 'running' ? `job ${id} is still running` : info.resumedBy ? `job ${id} was already resumed as job ${info.resumedBy}` : `job ${id} ${info.state}; nothing to resume`);
     }
-    const next = await this.start(info.kind, info.input);
+    const next = await this.start(info.kind, info.input, runner);
     this.catalog.db.prepare('UPDATE jobs SET resumed_by = ? WHERE id = ?').run(next.id, id);
     return next;
   }
@@ -184,13 +189,13 @@ export class JobRegistry {
    * Once per backend: images an earlier import stored without their vectors (it was cancelled,
    * killed, or the backend restarted) are embedded by a repair job. Returns it when it started one.
    */
-  async startupRepair(): Promise<JobInfo | undefined> {
+  async startupRepair(runner = this.runner): Promise<JobInfo | undefined> {
     if (this.startupRepairDone) return undefined;
     this.startupRepairDone = true;
     if ([...this.live.values()].some((l) => CATALOG_KINDS.has(l.kind))) return undefined;
     const waiting = this.catalog.pendingByModel().filter((p) => p.count > p.failed);
     if (waiting.length === 0) return undefined;
-    return this.start('catalog.repair', { models: [...new Set(waiting.map((p) => p.modelId))] });
+    return this.start('catalog.repair', { models: [...new Set(waiting.map((p) => p.modelId))] }, runner);
   }
 
   /** Whether a handler runs inside a job (started by start() or runInline()). */
@@ -216,7 +221,7 @@ export class JobRegistry {
         await other.done;
       } else {
         const info = this.get(other.id);
-        throw new ApiError('unavailable', `an import is already running (job ${other.id}: ${info.source}); wait for it to finish or cancel it first`);
+        throw new AppError('unavailable', `an import is already running (job ${other.id}: ${info.source}); wait for it to finish or cancel it first`);
       }
     }
   }
@@ -277,7 +282,7 @@ export class JobRegistry {
 
   private row(id: number): JobRow {
     const row = this.catalog.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
-    if (!row) throw new ApiError('not_found', `no job ${id}`);
+    if (!row) throw new AppError('not_found', `no job ${id}`);
     return row;
   }
 
@@ -360,10 +365,10 @@ function aborted(signal: AbortSignal): Promise<void> {
 const registries = new WeakMap<Services, JobRegistry>();
 
 /** The job registry of a Services instance (one per backend process, or per CLI run). */
-export function jobsOf(services: Services, runner: JobRunner): JobRegistry {
+export function jobsOf(services: Services): JobRegistry {
   let registry = registries.get(services);
   if (!registry) {
-    registry = new JobRegistry(services, runner);
+    registry = new JobRegistry(services);
     registries.set(services, registry);
   }
   return registry;

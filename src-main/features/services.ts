@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { Catalog } from './catalog/catalog.js';
-import { ModelRegistry } from './engine/registry.js';
-import type { DuplicateFinder } from './features/duplicates/finder.js';
-import { createDuplicateFinder } from './features/duplicates/service.js';
-import { SearchStores } from './index/stores.js';
-import { defaultDbPath, resourcesDir, userDataDir } from './paths.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { openCatalog } from './schema.js';
+import { ModelRegistry } from '../engine/registry.js';
+import type { DuplicateFinder } from './duplicates/finder.js';
+import { createDuplicateFinder } from './duplicates/service.js';
+import { SearchStores } from '../index/stores.js';
+import { defaultDbPath, resourcesDir, userDataDir } from '../shared/paths.js';
 
 export interface ServiceOptions {
   /** SQLite catalog file; everything else derived from the catalog sits next to it. */
@@ -29,7 +30,7 @@ export class Services {
   /** The SQLite catalog (listings, images, embeddings), opened and migrated on first use. */
   get catalog(): Catalog {
     if (!this.catalogInstance) {
-      const catalog = Catalog.open(this.dbPath);
+      const catalog = openCatalog(this.dbPath);
       this.catalogInstance = catalog;
       this.onClose(() => {
         catalog.close();
