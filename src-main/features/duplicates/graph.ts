@@ -2,6 +2,7 @@ import { ALIGN_BYTES } from '../../engine/image-hash.js';
 import { Aligner, type Window, mirrorSignature } from './alignment.js';
 import { CROP_HASH_COUNT, type ImageHashes, padConsistent, popcount32 } from '../../engine/image-hash.js';
 import type { PairSignals } from './tiers.js';
+import type { AllPairsKnn } from '../../index/knn.js';
 
 /**
  * The candidate graph: every pair of images worth a look, with its evidence. Built once per
@@ -53,7 +54,7 @@ export interface CandidateGraph {
 }
 
 /** k nearest neighbours (by cosine) of every row of a normalised n x dim matrix. */
-export type KnnSearch = (vectors: Float32Array, n: number, dim: number, k: number) => Promise<{ ids: Int32Array; sims: Float32Array }>;
+export type KnnSearch = (vectors: Float32Array, n: number, dim: number, k: number) => Promise<AllPairsKnn>;
 
 export interface GraphInput {
   shas: string[];

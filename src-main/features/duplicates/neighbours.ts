@@ -1,5 +1,5 @@
-import os from 'node:os';
-import { usearch } from '../../index/usearch.js';
+import type { HnswParams } from '../../index/ann.js';
+import { allPairsKnn } from '../../index/knn.js';
 import type { KnnSearch } from './graph.js';
 
 /** Up to this many images the k-NN graph is exact (brute force is cheaper than building a graph). */
@@ -11,46 +11,7 @@ export const EXACT_KNN_UP_TO = 2_000;
  * synthetic images these settings found 99.5 % of the pairs with cosine > 0.9 that an exact scan
  * finds, in 57 % of the build and query time of M=16/ef=64 (which found all of them).
  */
-export const DUPLICATE_HNSW = { connectivity: 12, expansionAdd: 40, expansionSearch: 40 } as const;
+export const DUPLICATE_HNSW: Readonly<HnswParams> = { connectivity: 12, expansionAdd: 40, expansionSearch: 40 };
 
-/**
- * k nearest neighbours of every image, all queries in one batched native call on every core:
- * exact brute force for small catalogs, an HNSW graph (DUPLICATE_HNSW) beyond. Returns row numbers and cosines, best first, the row itself excluded; -1 pads rows
- * with fewer than k neighbours.
- */
-export const catalogKnn: KnnSearch = async (vectors, n, dim, k) => {
-  const threads = os.availableParallelism?.() ?? os.cpus().length;
-  const want = Math.min(k + 1, n);
-  let matches: { keys: BigUint64Array; distances: Float32Array; counts: BigUint64Array; k: number };
-  if (n <= EXACT_KNN_UP_TO) {
-    matches = usearch.exactSearch(vectors, vectors, dim, want, usearch.MetricKind.IP, threads) as typeof matches;
-  } else {
-    const index = new usearch.Index({
-      dimensions: dim,
-      metric: usearch.MetricKind.IP,
-      quantization: usearch.ScalarKind.F16,
-      connectivity: DUPLICATE_HNSW.connectivity,
-      expansion_add: DUPLICATE_HNSW.expansionAdd,
-      expansion_search: DUPLICATE_HNSW.expansionSearch,
-      multi: false,
-    });
-    const keys = new BigUint64Array(n);
-    for (let i = 0; i < n; i++) keys[i] = BigInt(i);
-    index.add(keys, vectors, threads);
-    matches = index.search(vectors, want, threads) as typeof matches;
-  }
-  const ids = new Int32Array(n * k).fill(-1);
-  const sims = new Float32Array(n * k).fill(Number.NaN);
-  for (let i = 0; i < n; i++) {
-    const found = Number(matches.counts[i]);
-    let out = 0;
-    for (let j = 0; j < found && out < k; j++) {
-      const key = Number(matches.keys[i * matches.k + j]);
-      if (key === i) continue;
-      ids[i * k + out] = key;
-      sims[i * k + out] = 1 - (matches.distances[i * matches.k + j] as number);
-      out++;
-    }
-  }
-  return { ids, sims };
-};
+/** k nearest neighbours of every image with the duplicate finder's settings, from the index layer's all-pairs k-NN. */
+export const catalogKnn: KnnSearch = (vectors, n, dim, k) => allPairsKnn(vectors, n, dim, k, { exactUpTo: EXACT_KNN_UP_TO, hnsw: DUPLICATE_HNSW });
