@@ -31,6 +31,12 @@ export function formatPercent(language: Language, fraction: number): string {
   return new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(fraction);
 }
 
+/** A probability as a percentage people can read: tiny ones are "<0.1%", not 5e-6. */
+export function formatProbability(language: Language, p: number): string {
+  if (p > 0 && p < 0.001) return `<${new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(0.001)}`;
+  return new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: p < 0.1 ? 1 : 0 }).format(p);
+}
+
 /** Seconds → "42 s", "3 min 05 s", "1 h 02 min" (units localised by the caller's templates). */
 export function splitDuration(seconds: number): { h: number; m: number; s: number } {
   const total = Math.max(0, Math.round(seconds));

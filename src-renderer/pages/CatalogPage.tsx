@@ -12,7 +12,7 @@ import { usePersistentState } from '../hooks/usePersistentState';
 import { useI18n } from '../i18n';
 import { type DroppedImport, useIntents } from '../state/intents';
 import { useJobs } from '../state/jobs';
-import type { PageProps } from '.';
+import type { PageProps } from './page-props';
 
 const LISTING_FILE = /\.(csv|json|jsonl|ndjson)$/i;
 

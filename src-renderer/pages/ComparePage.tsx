@@ -5,12 +5,11 @@ import { EmptyPage, ErrorNotice, Spinner } from '../components/Common';
 import { ImagePicker } from '../components/ImagePicker';
 import { LatencyBars } from '../components/LatencyBars';
 import { Thumb } from '../components/ListingCard';
-import { formatMs, formatNumber, formatPercent, formatScore } from '../format';
+import { familyLabel } from '../family-label';
+import { formatMs, formatNumber, formatPercent, formatProbability, formatScore } from '../format';
 import { useI18n } from '../i18n';
 import type { QueryImage } from '../state/intents';
-import { familyLabel } from './ModelsPage';
-import { formatProbability } from './MismatchPage';
-import type { PageProps } from '.';
+import type { PageProps } from './page-props';
 
 type QueryOut = MethodOutput<'compare.query'>;
 type LabelsOut = MethodOutput<'compare.labels'>;

@@ -15,7 +15,7 @@ import { useI18n } from '../i18n';
 import type { StringKey } from '../i18n/strings';
 import { baseName, photoCount, photoName, photosOnly } from '../photo-name';
 import { useToasts } from '../state/toasts';
-import type { PageProps } from '.';
+import type { PageProps } from './page-props';
 
 type Tier = 'exact' | 'near' | 'similar';
 type Mode = 'images' | 'listings' | 'against';

@@ -7,15 +7,15 @@ import { Icon } from '../components/icons';
 import { Thumb } from '../components/ListingCard';
 import { VirtualList } from '../components/VirtualList';
 import { downloadText } from '../download';
-import { formatNumber, formatScore } from '../format';
+import { formatNumber, formatProbability, formatScore } from '../format';
 import { useCall } from '../hooks/useCall';
 import { useHotkeys } from '../hooks/useHotkeys';
 import { usePersistentState } from '../hooks/usePersistentState';
 import { useI18n } from '../i18n';
-import type { Language, StringKey } from '../i18n/strings';
+import type { StringKey } from '../i18n/strings';
 import { plausibleAlternatives, scoresDisagree } from '../mismatch-signals';
 import { useToasts } from '../state/toasts';
-import type { PageProps } from '.';
+import type { PageProps } from './page-props';
 
 type ListOutput = MethodOutput<'mismatch.list'>;
 type Item = ListOutput['items'][number];
@@ -26,12 +26,6 @@ const DECISION_LABEL: Record<Decision, StringKey> = { accept: 'mm.decision.accep
 const DECISION_TONE: Record<Decision, string> = { accept: 'badge ok', flag: 'badge danger', skip: 'badge' };
 
 export const DEFAULT_BELOW = 0.5;
-
-/** A probability as a percentage people can read: tiny ones are "<0.1%", not 5e-6. */
-export function formatProbability(language: Language, p: number): string {
-  if (p > 0 && p < 0.001) return `<${new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(0.001)}`;
-  return new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: p < 0.1 ? 1 : 0 }).format(p);
-}
 
 export function MismatchPage({ status, navigate }: PageProps) {
   const { t, language } = useI18n();

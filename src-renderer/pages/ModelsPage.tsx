@@ -3,18 +3,15 @@ import type { ModelListing } from '../../src-main/api/schemas/models';
 import { call } from '../api/client';
 import { ErrorNotice, Spinner } from '../components/Common';
 import { ProgressBar } from '../components/ProgressBar';
+import { familyLabel } from '../family-label';
 import { formatNumber } from '../format';
 import { useCall } from '../hooks/useCall';
 import { useI18n } from '../i18n';
 import { providerReason } from '../provider-reasons';
 import { useJobs } from '../state/jobs';
 import { useToasts } from '../state/toasts';
-import type { PageProps } from '.';
+import type { PageProps } from './page-props';
 import { ModelVariants } from './ModelsVariants';
-
-export function familyLabel(family: string | null | undefined): string {
-  return family === 'siglip' ? 'SigLIP' : family === 'clip' ? 'CLIP' : (family ?? '?');
-}
 
 export function ModelsPage({ refreshStatus }: PageProps) {
   const { t, language } = useI18n();

@@ -7,14 +7,14 @@ import { ImagePicker } from '../components/ImagePicker';
 import { ProgressBar } from '../components/ProgressBar';
 import { ListingCard } from '../components/ListingCard';
 import { VirtualGrid } from '../components/VirtualGrid';
-import { formatMs, formatNumber, formatScore } from '../format';
+import { formatMs, formatNumber, formatProbability, formatScore } from '../format';
 import { useCall } from '../hooks/useCall';
 import { DEMO_QUERY, useDemoLoader } from '../hooks/useDemoLoader';
 import { useI18n } from '../i18n';
 import type { Language } from '../i18n/strings';
 import { type QueryImage, useIntents } from '../state/intents';
 import { onlyDemoModels } from '../useStatus';
-import type { PageProps } from '.';
+import type { PageProps } from './page-props';
 
 type SearchOutput = MethodOutput<'search.query'>;
 type Result = SearchOutput['results'][number];
@@ -90,11 +90,7 @@ export function searchCells(results: readonly Result[], open: ReadonlySet<string
 
 /** The weak-match signal in words: "4 %" (SigLIP probability) or "2.0 σ" (CLIP, above the catalog's typical score). */
 export function matchValue(language: Language, match: Match): string {
-  if (match.kind === 'probability') {
-    const p = match.best;
-    if (p > 0 && p < 0.001) return `<${new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(0.001)}`;
-    return new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: p < 0.1 ? 1 : 0 }).format(p);
-  }
+  if (match.kind === 'probability') return formatProbability(language, match.best);
   return `${new Intl.NumberFormat(language, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(match.best)} σ`;
 }
 

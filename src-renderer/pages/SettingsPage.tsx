@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { type LanguageSetting, useI18n } from '../i18n';
 import { type ThemeSetting, applyTheme, loadTheme } from '../theme';
-import type { PageProps } from '.';
+import type { PageProps } from './page-props';
 
 export function SettingsPage({ status }: PageProps) {
   const { t, setting, setSetting } = useI18n();

@@ -1,22 +1,14 @@
 import type { ComponentType } from 'react';
 import type { IconName } from '../components/icons';
 import type { StringKey } from '../i18n/strings';
-import type { AppStatus } from '../useStatus';
 import { CatalogPage } from './CatalogPage';
 import { ComparePage } from './ComparePage';
 import { DuplicatesPage } from './DuplicatesPage';
 import { MismatchPage } from './MismatchPage';
 import { ModelsPage } from './ModelsPage';
+import type { PageProps } from './page-props';
 import { SearchPage } from './SearchPage';
 import { SettingsPage } from './SettingsPage';
-
-export interface PageProps {
-  /** Re-reads app.status (after an import or a model change). */
-  refreshStatus: () => void;
-  navigate: (page: string) => void;
-  /** The last app.status, undefined until it arrives. */
-  status?: AppStatus;
-}
 
 export interface PageEntry {
   id: string;
