@@ -19,6 +19,8 @@ export interface CommandIO {
 
 export interface Command {
   name: string;
+  /** Other names the command answers to (older or shorter spellings), listed in --help. */
+  aliases?: string[];
   summary: string;
   /** Usage after `lookalike `, e.g. `search (--image FILE | --text "...") [-k N]`. */
   usage: string;

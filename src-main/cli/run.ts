@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { CallContext } from '../features/context.js';
 import { AppError } from '../shared/errors.js';
 import type { Services } from '../features/services.js';
+import { loadConfig } from '../shared/config.js';
 import { appVersion } from '../shared/version.js';
 import { type Command, type CommandIO, type OptionSpec, UsageError } from './command.js';
 import { commands } from './commands/index.js';
@@ -26,7 +27,7 @@ export function mainHelp(): string {
     'Usage: lookalike <command> [options]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}${c.aliases?.length ? ` (alias: ${c.aliases.join(', ')})` : ''}`),
     '',
     'Global options:',
     '  --db FILE     catalog database (default: catalog.db in the user data folder, or $LOOKALIKE_HOME)',
@@ -38,7 +39,7 @@ export function mainHelp(): string {
 }
 
 export function commandHelp(c: Command): string {
-  return [`Usage: lookalike ${c.usage}`, '', c.summary].join('\n');
+  return [`Usage: lookalike ${c.usage}`, '', c.summary, ...(c.aliases?.length ? ['', `Alias: ${c.aliases.map((a) => `lookalike ${a}`).join(', ')}`] : [])].join('\n');
 }
 
 /** Runs one CLI invocation and returns its exit code; never throws. */
@@ -53,7 +54,7 @@ export async function runCli(argv: string[], streams: CliStreams, signal = new A
     streams.stdout.write(`${appVersion}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
+  const command = name === undefined ? undefined : commands.find((c) => c.name === name || c.aliases?.includes(name));
   if (!command) {
     streams.stderr.write(`lookalike: ${name ? `unknown command "${name}"` : 'no command given'}. Run "lookalike --help" for the list.\n`);
     return 2;
@@ -61,7 +62,7 @@ export async function runCli(argv: string[], streams: CliStreams, signal = new A
   let services: Services | undefined;
   const progress = progressPrinter(streams.stderr);
   try {
-    const rest = argv.filter((_a, i) => i !== argv.indexOf(command.name));
+    const rest = argv.filter((_a, i) => i !== argv.indexOf(name as string)); // the name as typed: the command's or an alias
     const { values, positionals } = parseCommandArgs(command, rest);
     if (values.help) {
       streams.stdout.write(`${commandHelp(command)}\n`);
@@ -78,7 +79,7 @@ export async function runCli(argv: string[], streams: CliStreams, signal = new A
         // Loaded on first call, so `--help`, usage errors and commands that only talk to other
         // processes start without loading the engine, the catalog and every feature.
         const [{ invoke }, { handlers }, { Services }] = await Promise.all([import('../dispatch/invoke.js'), import('../dispatch/handlers.js'), import('../features/services.js')]);
-        services ??= new Services({ dbPath });
+        services ??= new Services({ config: loadConfig(process.env, { dbPath }) });
         const ctx: CallContext = { services, signal, progress: (p) => progress.update(p) };
         try {
           return (await invoke(handlers, method, input, ctx)) as never;

@@ -62,7 +62,7 @@ describe.skipIf(!ready)('photos without listings: names, browsing, stacked copie
     // Every other result is another photo, not a copy of shot-0.
     for (const r of stacked.results.slice(1)) expect(r.name).not.toMatch(/^shot-0/);
     // Once the duplicate finder has hashed the catalog, its hashes are used: the same stacks.
-    expect((await cli(['dupes', '--db', db])).code).toBe(0);
+    expect((await cli(['duplicates', '--db', db])).code).toBe(0);
     const again = await call('search.query', query);
     expect(again.results.map((r: any) => [r.sha256, r.copies.map((c: any) => c.sha256)])).toEqual(stacked.results.map((r: any) => [r.sha256, r.copies.map((c: any) => c.sha256)]));
     const flat = await call('search.query', { ...query, stack: false });

@@ -2,7 +2,7 @@ import type { Command } from '../command.js';
 import { benchCommand } from './bench.js';
 import { catalogCommand } from './catalog.js';
 import { compareCommand } from './compare.js';
-import { dupesCommand } from './dupes.js';
+import { duplicatesCommand } from './duplicates.js';
 import { embedCommand } from './embed.js';
 import { indexCommand } from './index-command.js';
 import { mismatchCommand } from './mismatch.js';
@@ -12,4 +12,4 @@ import { searchCommand } from './search.js';
 import { serveCommand } from './serve.js';
 
 /** Every `lookalike` subcommand, in the order `--help` lists them. */
-export const commands: Command[] = [indexCommand, searchCommand, qdrantCommand, catalogCommand, dupesCommand, mismatchCommand, compareCommand, serveCommand, modelsCommand, embedCommand, benchCommand];
+export const commands: Command[] = [indexCommand, searchCommand, qdrantCommand, catalogCommand, duplicatesCommand, mismatchCommand, compareCommand, serveCommand, modelsCommand, embedCommand, benchCommand];

@@ -362,7 +362,7 @@ export class DuplicateFinder {
       };
     });
     const warnings = this.warningsFor(state);
-    if (listings.size === 0) warnings.push('the catalog has no listings: import a listing file (CSV/JSON) to group listings; "lookalike dupes" without --by groups images');
+    if (listings.size === 0) warnings.push('the catalog has no listings: import a listing file (CSV/JSON) to group listings; "lookalike duplicates" without --by groups images');
     return {
       settings: this.applied(options.tier, t, state.model),
       view: options.view,

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { buildListingsCatalog } from '../helpers/dupes-listings-fixture.js';
+import { buildListingsCatalog } from '../helpers/duplicates-listings-fixture.js';
 
-/** Listing-level duplicates and cross-catalog matching through the real CLI, on test/helpers/dupes-listings-fixture.ts. */
+/** Listing-level duplicates and cross-catalog matching through the real CLI, on test/helpers/duplicates-listings-fixture.ts. */
 let dir: string;
 let db: string;
 
@@ -16,9 +16,9 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const ids = (g: any) => g.listings.map((l: any) => l.id).sort();
 
-describe('lookalike dupes --by listing', () => {
+describe('lookalike duplicates --by listing', () => {
   it('merge view: one seller listing the same product twice, tied by the one photo they share', async () => {
-    const r = await cli(['dupes', '--by', 'listing', '--view', 'merge', '--db', db]);
+    const r = await cli(['duplicates', '--by', 'listing', '--view', 'merge', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     const out = r.json();
     expect(out.view).toBe('merge');
@@ -39,7 +39,7 @@ describe('lookalike dupes --by listing', () => {
   });
 
   it('copied view: the same photo under several sellers, most sellers first; a colour variant is not a copy', async () => {
-    const out = (await cli(['dupes', '--by', 'listing', '--view', 'copied', '--db', db])).json();
+    const out = (await cli(['duplicates', '--by', 'listing', '--view', 'copied', '--db', db])).json();
     // The supplier's export is in the catalog too: its copies of our photos count as other sellers.
     expect(out.groups.map(ids)).toEqual([
       ['A1', 'A2', 'B1', 'S1'],
@@ -59,12 +59,12 @@ describe('lookalike dupes --by listing', () => {
     expect(g.shared_photos[0].sellers).toEqual(['shop_a', 'shop_b']);
     expect(g.listings.find((l: any) => l.id === 'A1').shared_photos).toBe(2);
     for (const group of out.groups) expect(ids(group)).not.toContain('D1');
-    const all = (await cli(['dupes', '--by', 'listing', '--db', db])).json();
+    const all = (await cli(['duplicates', '--by', 'listing', '--db', db])).json();
     for (const group of all.groups) expect(ids(group)).not.toContain('D1');
   });
 
   it('exports the listing groups as CSV, one row per listing with what it shares and with whom', async () => {
-    const r = await cli(['dupes', '--by', 'listing', '--view', 'copied', '--format', 'csv', '--db', db]);
+    const r = await cli(['duplicates', '--by', 'listing', '--view', 'copied', '--format', 'csv', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split(/\r?\n/);
     expect(lines[0]).toBe('group,kind,group_listings,group_sellers,listing_id,seller,title,price,source,photos,shared_photos,shared_with,shared_sha256');
@@ -75,16 +75,16 @@ describe('lookalike dupes --by listing', () => {
 
   it('rejects options that do not fit', async () => {
     for (const args of [['--by', 'seller'], ['--by', 'listing', '--view', 'odd'], ['--by', 'listing', '--tier', 'similar'], ['--view', 'merge'], ['--by', 'listing', '--against', 'supplier']]) {
-      const r = await cli(['dupes', ...args, '--db', db]);
+      const r = await cli(['duplicates', ...args, '--db', db]);
       expect(r.code, args.join(' ')).not.toBe(0);
       expect(r.stderr).toMatch(/--(by|view|tier|against)/);
     }
   });
 });
 
-describe('lookalike dupes --against', () => {
+describe('lookalike duplicates --against', () => {
   it('matches each of our listings against the supplier export: the same photo as near, with evidence', async () => {
-    const r = await cli(['dupes', '--against', 'supplier', '--db', db]);
+    const r = await cli(['duplicates', '--against', 'supplier', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     const out = r.json();
     expect(path.basename(out.source)).toBe('supplier.csv');
@@ -104,14 +104,14 @@ describe('lookalike dupes --against', () => {
   });
 
   it('also by file name with extension or full path, as CSV; an unknown source is a clear error', async () => {
-    const csv = await cli(['dupes', '--against', path.join(dir, 'supplier.csv'), '--format', 'csv', '--db', db]);
+    const csv = await cli(['duplicates', '--against', path.join(dir, 'supplier.csv'), '--format', 'csv', '--db', db]);
     expect(csv.code, csv.stderr).toBe(0);
     const lines = csv.stdout.trim().split(/\r?\n/);
     expect(lines[0]!.startsWith('listing_id,seller,title,match,match_listing_id')).toBe(true);
     expect(lines.some((l) => l.startsWith('A1,shop_a,Orange bottle,near,S1,'))).toBe(true);
-    const same = await cli(['dupes', '--against', 'supplier.csv', '--db', db]);
+    const same = await cli(['duplicates', '--against', 'supplier.csv', '--db', db]);
     expect(same.json().with_near).toBe(2);
-    const bad = await cli(['dupes', '--against', 'competitor', '--db', db]);
+    const bad = await cli(['duplicates', '--against', 'competitor', '--db', db]);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('no listings come from source "competitor"');
     expect(bad.stderr).toContain('supplier.csv (3)');

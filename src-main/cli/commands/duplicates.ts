@@ -4,16 +4,17 @@ import { type Command, type CommandIO, type OptionValues, UsageError, numberOpti
 const TIERS = ['exact', 'near', 'similar'] as const;
 type Tier = (typeof TIERS)[number];
 
-export const dupesCommand: Command = {
-  name: 'dupes',
+export const duplicatesCommand: Command = {
+  name: 'duplicates',
+  aliases: ['dupes'],
   summary: 'Duplicate listings: groups of the same photo (exact, near: after edits) or similar products, with per-pair evidence',
   usage:
-    'dupes [--tier exact|near|similar] [--threshold X] [--max-hash N] [--mirror] [--model ID] [--format json|csv] [--db FILE]\n' +
+    'duplicates [--tier exact|near|similar] [--threshold X] [--max-hash N] [--mirror] [--model ID] [--format json|csv] [--db FILE]\n' +
     '       prints {"tier", "groups": [{"id", "images": [path...], "listings": [...], "sellers", "pairs": [{"a", "b", "hash_distance", "cosine"}]}]}\n' +
     '       --threshold: cosine of the tier (near: with a close hash; similar: alone); --max-hash: near-tier pHash bits (0-64)\n' +
-    'dupes --by listing [--view all|merge|copied] [--sort sellers|listings] [--tier exact|near] ...\n' +
+    'duplicates --by listing [--view all|merge|copied] [--sort sellers|listings] [--tier exact|near] ...\n' +
     '       listings tied by the same photo: merge = one seller re-listing, copied = the same photo under several sellers\n' +
-    'dupes --against SOURCE [--threshold X] [--similar N] ...\n' +
+    'duplicates --against SOURCE [--threshold X] [--similar N] ...\n' +
     '       every listing against those of another imported listing file (SOURCE: its path, file name or name without extension):\n' +
     '       the same photo (near) and similar products (cosine >= X) there, with evidence',
   options: {

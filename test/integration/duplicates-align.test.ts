@@ -8,7 +8,7 @@ import { cli } from '../helpers/cli.js';
 import { syntheticPhoto } from '../helpers/photos.js';
 
 /**
- * Crop alignment end to end (`lookalike index`, then `lookalike dupes`): the signatures go through
+ * Crop alignment end to end (`lookalike index`, then `lookalike duplicates`): the signatures go through
  * the catalog's dup_hashes table and back. A photo, a crop of it that falls between the anchors
  * of the sub-region hashes, and two other framings of the same scene (left and right 55 %, the
  * benchmark's "same scene from another angle"), plus an unrelated photo.
@@ -19,7 +19,7 @@ let db: string;
 const photo = (seed: number, width = 480, height = 360) => syntheticPhoto(seed, width, height, 50);
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-dupes-align-'));
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-duplicates-align-'));
   db = path.join(dir, 'catalog.db');
   const images = path.join(dir, 'images');
   fs.mkdirSync(images);
@@ -37,9 +37,9 @@ beforeAll(async () => {
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-describe('lookalike dupes: crops by alignment', () => {
+describe('lookalike duplicates: crops by alignment', () => {
   it('groups the off-grid crop with its original, by alignment, and keeps the other framings out', async () => {
-    const r = await cli(['dupes', '--db', db]);
+    const r = await cli(['duplicates', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     const out = r.json();
     const names = (g: { images: string[] }) => g.images.map((p) => path.basename(p)).sort();
@@ -54,7 +54,7 @@ describe('lookalike dupes: crops by alignment', () => {
   });
 
   it('the CSV export carries the alignment against the centre', async () => {
-    const r = await cli(['dupes', '--db', db, '--format', 'csv']);
+    const r = await cli(['duplicates', '--db', db, '--format', 'csv']);
     expect(r.code, r.stderr).toBe(0);
     const [header, ...rows] = r.stdout.trim().split(/\r\n/);
     const col = header!.split(',').indexOf('alignment_to_centre');
@@ -65,11 +65,11 @@ describe('lookalike dupes: crops by alignment', () => {
   });
 
   it('rows hashed before the alignment signature (recipe version 1) or the OKLab colour planes (version 2) are recomputed, with the same result', async () => {
-    const first = (await cli(['dupes', '--db', db])).json();
+    const first = (await cli(['duplicates', '--db', db])).json();
     const sqlite = new Database(db);
     sqlite.prepare("UPDATE dup_hashes SET version = 1, align_thumb = x'', aspect = 1").run();
     sqlite.close();
-    const again = await cli(['dupes', '--db', db]);
+    const again = await cli(['duplicates', '--db', db]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.json().groups).toEqual(first.groups);
     const check = new Database(db, { readonly: true });

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt, launchBrowser, screenshot } from '../helpers/browser.js';
-import { buildListingsCatalog } from '../helpers/dupes-listings-fixture.js';
+import { buildListingsCatalog } from '../helpers/duplicates-listings-fixture.js';
 import { type Served, startServe } from '../helpers/serve.js';
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000 });
 
-/** The Duplicates page's Listings and Against-a-source modes in browser mode, on the two-source catalog of dupes-listings. */
+/** The Duplicates page's Listings and Against-a-source modes in browser mode, on the two-source catalog of duplicates-listings. */
 describe('browser mode: listing duplicates and cross-catalog matching', () => {
   let fixture: { dir: string; db: string };
   let served: Served;

@@ -14,7 +14,7 @@ import { cli } from './cli.js';
  */
 export async function buildListingsCatalog(): Promise<{ dir: string; db: string }> {
   const DEMO = path.resolve('resources/demo-catalog/images');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-dupes-listings-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-duplicates-listings-'));
   const db = path.join(dir, 'catalog.db');
   const ours = (name: string) => path.join(dir, 'ours', name);
   const theirs = (name: string) => path.join(dir, 'supplier', name);

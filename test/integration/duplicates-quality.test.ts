@@ -14,7 +14,7 @@ describe('near-duplicate quality (demo-siglip, fixed subsets)', () => {
     const s = r.results.mirrorOff!;
     expect(s.recall).toBeGreaterThanOrEqual(0.9);
     expect(s.precision).toBeGreaterThanOrEqual(0.9);
-    // Every edit clears 0.75 on this small subset, crops included (found by alignment: see the crop test in dupes-align).
+    // Every edit clears 0.75 on this small subset, crops included (found by alignment: see the crop test in duplicates-align).
     for (const edit of EDITS.filter((e) => e !== 'mirror')) expect(s.perEdit[edit]!.recall, edit).toBeGreaterThanOrEqual(0.75);
     // Colour variants (hue-rotated demo products, products with regions repainted) are never near;
     // of the 12 second shots one is (measured 2026-12-01: a scene whose camera barely moved).

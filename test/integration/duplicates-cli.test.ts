@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 
 /**
- * A small catalog through the real CLI: `lookalike index` then `lookalike dupes`. One demo
+ * A small catalog through the real CLI: `lookalike index` then `lookalike duplicates`. One demo
  * product is re-uploaded byte for byte under a second listing, recompressed by a second seller
  * and padded (as PNG) by a third; seven other demo products are unrelated.
  */
@@ -16,7 +16,7 @@ let db: string;
 const file = (name: string) => path.join(dir, 'images', name);
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-dupes-'));
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-duplicates-'));
   db = path.join(dir, 'catalog.db');
   fs.mkdirSync(path.join(dir, 'images'));
   for (const n of ['0001', '0003', '0004', '0005', '0006', '0007', '0008', '0009']) fs.copyFileSync(path.join(DEMO, `l${n}.jpg`), file(`p${n}.jpg`));
@@ -40,9 +40,9 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const groupWith = (out: any, name: string) => out.groups.find((g: any) => g.images.some((p: string) => p.endsWith(name)));
 
-describe('lookalike dupes', () => {
+describe('lookalike duplicates', () => {
   it('near tier: the re-upload, the recompressed and the padded copy form one group across three sellers', async () => {
-    const r = await cli(['dupes', '--db', db]);
+    const r = await cli(['duplicates', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     const out = r.json();
     expect(out.tier).toBe('near');
@@ -61,15 +61,15 @@ describe('lookalike dupes', () => {
   });
 
   it('exact tier: only the byte-identical re-upload (one image, two listings)', async () => {
-    const out = (await cli(['dupes', '--tier', 'exact', '--db', db])).json();
+    const out = (await cli(['duplicates', '--tier', 'exact', '--db', db])).json();
     expect(out.groups).toHaveLength(1);
     expect(out.groups[0].images.map((p: string) => path.basename(p))).toEqual(['p0001.jpg']);
     expect(out.groups[0].listings.map((l: any) => l.id).sort()).toEqual(['A1', 'A2']);
   });
 
   it('similar tier never repeats a near pair', async () => {
-    const near = (await cli(['dupes', '--db', db])).json();
-    const similar = (await cli(['dupes', '--tier', 'similar', '--threshold', '0.5', '--db', db])).json();
+    const near = (await cli(['duplicates', '--db', db])).json();
+    const similar = (await cli(['duplicates', '--tier', 'similar', '--threshold', '0.5', '--db', db])).json();
     const key = (p: any) => [p.a, p.b].sort().join('|');
     const nearPairs = new Set(near.groups.flatMap((g: any) => g.pairs.filter((p: any) => p.tier === 'near' || p.tier === 'exact').map(key)));
     for (const g of similar.groups) for (const p of g.pairs) if (p.tier === 'similar') expect(nearPairs.has(key(p))).toBe(false);
@@ -77,7 +77,7 @@ describe('lookalike dupes', () => {
   });
 
   it('CSV output has a header and one row per listing of each group member', async () => {
-    const r = await cli(['dupes', '--format', 'csv', '--db', db]);
+    const r = await cli(['duplicates', '--format', 'csv', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split(/\r\n/);
     expect(lines[0]).toMatch(/^group,tier,group_size,group_sellers,sha256,centre,keep,path,listing_id,seller,title/);
@@ -85,12 +85,20 @@ describe('lookalike dupes', () => {
   });
 
   it('bad usage exits 2 with a one-line message and changes nothing', async () => {
-    const bad = await cli(['dupes', '--tier', 'fuzzy', '--db', db]);
+    const bad = await cli(['duplicates', '--tier', 'fuzzy', '--db', db]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--tier must be one of exact, near, similar/);
-    const exactWithThreshold = await cli(['dupes', '--tier', 'exact', '--threshold', '0.9', '--db', db]);
+    const exactWithThreshold = await cli(['duplicates', '--tier', 'exact', '--threshold', '0.9', '--db', db]);
     expect(exactWithThreshold.code).toBe(2);
-    expect((await cli(['dupes', '--threshold', '2', '--db', db])).code).toBe(2);
+    expect((await cli(['duplicates', '--threshold', '2', '--db', db])).code).toBe(2);
+  });
+
+  it('answers to its older name, dupes, with the same output; --help names the alias', async () => {
+    const viaAlias = await cli(['dupes', '--tier', 'exact', '--db', db]);
+    expect(viaAlias.code, viaAlias.stderr).toBe(0);
+    expect(viaAlias.json()).toEqual((await cli(['duplicates', '--tier', 'exact', '--db', db])).json());
+    expect((await cli(['--help'])).stdout).toMatch(/^  duplicates +Duplicate listings.*\(alias: dupes\)$/m);
+    expect((await cli(['dupes', '--help'])).stdout).toMatch(/^Usage: lookalike duplicates [\s\S]*Alias: lookalike dupes$/m);
   });
 });
 
