@@ -12,7 +12,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'lookalike-media', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
-const backend = new BackendClient({ spawn: forkUtilityBackend, dbPath: process.env.LOOKALIKE_DB || undefined });
+// The backend reads its configuration (LOOKALIKE_DB, ...) from the environment it inherits.
+const backend = new BackendClient({ spawn: forkUtilityBackend });
 const calls = new Map<string, AbortController>();
 
 // Results and errors travel as an envelope (api/errors.ts), so the renderer keeps the error's code.

@@ -129,7 +129,7 @@ export class BackendClient extends EventEmitter {
 
   private start(): Promise<void> {
     if (this.ready) return this.ready;
-    const env = { ...process.env, ...this.options.env, LOOKALIKE_DB: this.options.dbPath ?? process.env.LOOKALIKE_DB ?? '' };
+    const env = { ...process.env, ...this.options.env, ...(this.options.dbPath ? { LOOKALIKE_DB: this.options.dbPath } : {}) };
     const child = (this.options.spawn ?? forkNodeBackend)(env);
     this.child = child;
     this.alive = true;

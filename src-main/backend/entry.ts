@@ -3,6 +3,7 @@
 // BackendClient); the same file serves both, so the bundle can be tested with plain Node.
 import { handlers } from '../dispatch/handlers.js';
 import { Services } from '../features/services.js';
+import { loadConfig } from '../shared/config.js';
 import { serveChannel } from './host.js';
 import type { Channel, FromBackend, ToBackend } from './protocol.js';
 
@@ -28,7 +29,7 @@ function openChannel(): Channel {
   throw new Error('the backend must be started by the app: as an Electron utilityProcess or with an IPC channel (child_process.fork)');
 }
 
-const services = new Services({ dbPath: process.env.LOOKALIKE_DB || undefined });
+const services = new Services({ config: loadConfig() });
 serveChannel(openChannel(), services, handlers);
 // Node child: the front door closing its channel means "finish". (A utilityProcess is killed instead.)
 process.on('disconnect', () => {

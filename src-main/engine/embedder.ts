@@ -12,15 +12,15 @@ import { type Variant, pickVariant, towerFile } from './variants.js';
 export interface EmbedderOptions {
   /** Weight variant ("fp32", "quantized", ...); default: the best installed for CPU. */
   variant?: string;
-  /** Forced provider or order ("cpu", "webgpu,cpu"); default: LOOKALIKE_PROVIDER, else the platform order. */
+  /** Forced provider or order ("cpu", "webgpu,cpu"; config LOOKALIKE_PROVIDER); default: the platform order. */
   provider?: string;
-  /** Intra-op threads per session; default LOOKALIKE_THREADS, else one per physical core. */
+  /** Intra-op threads per session (config LOOKALIKE_THREADS); default one per physical core. */
   threads?: number;
-  /** Let idle intra-op threads spin (ORT's default); default off (LOOKALIKE_SPIN=1 turns it on). */
+  /** Let idle intra-op threads spin (ORT's default; config LOOKALIKE_SPIN=1); default off. */
   spinning?: boolean;
   /**
    * Decode and preprocess on a worker thread when a call has more than one batch, so the next
-   * batch is ready when the model finishes one (default on; LOOKALIKE_DECODE_WORKER=0 turns it off).
+   * batch is ready when the model finishes one (default on; config LOOKALIKE_DECODE_WORKER=0 turns it off).
    */
   decodeWorker?: boolean;
   /** Images per model run (default 8). */
@@ -177,7 +177,7 @@ export class OnnxEmbedder implements Embedder {
   static async load(pack: PackInfo, options: EmbedderOptions = {}): Promise<OnnxEmbedder> {
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
     const settings: SessionSettings = sessionSettings({ provider: options.provider, threads: options.threads, spinning: options.spinning });
-    const variant = pickVariant(pack.variants, options.variant ?? process.env.LOOKALIKE_VARIANT);
+    const variant = pickVariant(pack.variants, options.variant);
     let spec;
     try {
       spec = imageSpec(pack.preprocessor, pack.family);
@@ -201,7 +201,7 @@ export class OnnxEmbedder implements Embedder {
       Math.max(1, options.prefetch ?? 1),
       settings,
       options.onBroken,
-      options.decodeWorker ?? process.env.LOOKALIKE_DECODE_WORKER !== '0',
+      options.decodeWorker ?? true,
     );
   }
 

@@ -23,10 +23,6 @@ export interface DownloadProgress {
   totalBytes: number;
 }
 
-export function hubEndpoint(env: NodeJS.ProcessEnv = process.env): string {
-  return (env.LOOKALIKE_HF_ENDPOINT || 'https://huggingface.co').replace(/\/+$/, '');
-}
-
 export function isHubRepoId(value: string): boolean {
   return /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/.test(value);
 }
@@ -158,9 +154,9 @@ export async function downloadFile(
 export async function downloadPack(
   repo: string,
   dir: string,
-  options: { endpoint?: string; variant?: string; signal?: AbortSignal; progress?: (p: DownloadProgress) => void } = {},
+  options: { endpoint: string; variant?: string; signal?: AbortSignal; progress?: (p: DownloadProgress) => void },
 ): Promise<{ variant: Variant; files: HubFile[] }> {
-  const endpoint = options.endpoint ?? hubEndpoint();
+  const endpoint = options.endpoint.replace(/\/+$/, '');
   const listing = await listHubFiles(repo, endpoint, options.signal);
   const { variant, files } = selectPackFiles(listing, options.variant);
   const totalBytes = files.reduce((s, f) => s + f.size, 0);

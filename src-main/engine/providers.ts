@@ -18,7 +18,7 @@ export interface ProviderAttempt {
 export interface ProviderReport {
   active: ProviderName;
   skipped: ProviderAttempt[];
-  /** True when LOOKALIKE_PROVIDER / --provider chose the order. */
+  /** True when the configuration (LOOKALIKE_PROVIDER / --provider) chose the order. */
   forced: boolean;
 }
 
@@ -176,15 +176,13 @@ export function defaultThreads(): number {
   return physicalCores();
 }
 
-export function sessionSettings(options: { provider?: string; threads?: number; spinning?: boolean } = {}, env: NodeJS.ProcessEnv = process.env): SessionSettings {
-  const forcedValue = options.provider ?? env.LOOKALIKE_PROVIDER;
-  const threadsEnv = env.LOOKALIKE_THREADS ? Number(env.LOOKALIKE_THREADS) : undefined;
-  const threads = options.threads ?? (threadsEnv && Number.isInteger(threadsEnv) && threadsEnv > 0 ? threadsEnv : defaultThreads());
+/** Session settings from the engine's configuration (shared/config.ts EngineConfig); unset fields take the defaults. */
+export function sessionSettings(options: { provider?: string; threads?: number; spinning?: boolean } = {}): SessionSettings {
   return {
-    order: forcedValue ? parseProviderOrder(forcedValue) : defaultProviderOrder(),
-    forced: Boolean(forcedValue),
-    intraOpThreads: threads,
-    spinning: options.spinning ?? env.LOOKALIKE_SPIN === '1',
+    order: options.provider ? parseProviderOrder(options.provider) : defaultProviderOrder(),
+    forced: Boolean(options.provider),
+    intraOpThreads: options.threads ?? defaultThreads(),
+    spinning: options.spinning ?? false,
   };
 }
 

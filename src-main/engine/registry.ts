@@ -26,7 +26,7 @@ export interface ModelListing {
   family: 'siglip' | 'clip' | null;
   dim: number | null;
   variants: string[];
-  /** The variant a session loads: LOOKALIKE_VARIANT, else the one chosen for this pack, else the best installed. */
+  /** The variant a session loads: the configured one (LOOKALIKE_VARIANT), else the one chosen for this pack, else the best installed. */
   variant: string | null;
   /** The variant chosen for this pack (setVariant), remembered across starts; null: automatic. */
   chosenVariant: string | null;
@@ -51,11 +51,13 @@ export interface InstallProgress {
 export interface RegistryOptions {
   /** Bundled demo packs (read-only). */
   bundledDir: string;
-  /** Where install/download put packs (`<userDataDir>/models`). */
+  /** Where install/download put packs (`<home>/models`). */
   installedDir: string;
   /** More read-only pack folders, e.g. the real-size timing packs for `bench`. */
   extraDirs?: string[];
   embedder?: Omit<EmbedderOptions, 'scoringCache'>;
+  /** Hugging Face Hub base URL for installs by repository id (config.hubEndpoint). */
+  hubEndpoint?: string;
   log?: (line: string) => void;
 }
 
@@ -132,7 +134,7 @@ export class ModelRegistry {
     const scanned = await this.scan();
     const ok = scanned.flatMap((s) => (s.check.ok ? [s.check.pack] : []));
     const def = await this.chooseDefault(ok);
-    const requestedVariant = this.options.embedder?.variant ?? process.env.LOOKALIKE_VARIANT;
+    const requestedVariant = this.options.embedder?.variant;
     const state = await this.variantState();
     const models = scanned.map(({ check, source }): ModelListing => {
       if (!check.ok) {
@@ -164,8 +166,8 @@ export class ModelRegistry {
   async embedder(id?: string, overrides: { provider?: string } = {}): Promise<OnnxEmbedder> {
     const pack = await this.resolve(id);
     const provider = overrides.provider ?? this.options.embedder?.provider;
-    // LOOKALIKE_VARIANT / the registry's option win; else the variant chosen for this pack; else the best installed.
-    const variant = this.options.embedder?.variant ?? process.env.LOOKALIKE_VARIANT ?? chosenVariant(await this.variantState(), pack) ?? undefined;
+    // The configured variant (LOOKALIKE_VARIANT) wins; else the variant chosen for this pack; else the best installed.
+    const variant = this.options.embedder?.variant ?? chosenVariant(await this.variantState(), pack) ?? undefined;
     const key = `${pack.id}\0${provider ?? ''}\0${variant ?? ''}`;
     let loading = this.embedders.get(key);
     if (!loading) {
@@ -208,7 +210,7 @@ export class ModelRegistry {
       );
       const smallest = files.sort((a, b) => a.size - b.size)[0];
       if (!smallest) return null;
-      const { session, report } = await createSession(smallest.file, sessionSettings({ provider, threads: 1 }));
+      const { session, report } = await createSession(smallest.file, sessionSettings({ ...this.options.embedder, provider, threads: 1 }));
       await session.release();
       return report;
     })().catch(() => null);
@@ -253,7 +255,10 @@ export class ModelRegistry {
         // Downloads stay in a per-repo folder between attempts so that an interrupted install resumes.
         const partial = path.join(installedDir, '.downloads', source.replace('/', '--'));
         let last = 0;
+        const endpoint = this.options.hubEndpoint;
+        if (!endpoint) throw new Error('no Hugging Face Hub endpoint configured for this registry; install from a folder or .zip instead');
         await downloadPack(source, partial, {
+          endpoint,
           variant: options.variant,
           signal: options.signal,
           progress: (p) => {

@@ -69,7 +69,7 @@ export const searchQuery: Handler<'search.query'> = async (input, ctx) => {
   // Load (or reuse) the store first: its one-time load is not query time.
   let store: VectorStore;
   if (input.store === 'qdrant') {
-    const settings = qdrantSettings(input.qdrant ?? {});
+    const settings = qdrantSettings(input.qdrant ?? {}, services.config.qdrant);
     if (!settings) throw new AppError('unavailable', NOT_CONFIGURED);
     store = await QdrantStore.open(settings, collectionName(services.dbPath), { modelId: model.id, revision: model.revision, dim: model.dim });
   } else {
@@ -139,7 +139,7 @@ export const searchQdrantStatus: Handler<'search.qdrantStatus'> = async (input, 
     local: m.count,
     pushed: pushedCount(catalog, collection, vectorName(m.modelId), m.revision),
   }));
-  const settings = qdrantSettings(input.qdrant ?? {});
+  const settings = qdrantSettings(input.qdrant ?? {}, services.config.qdrant);
   if (!settings) {
     return { configured: false, url: null, reachable: false, version: null, collection, collectionExists: false, points: null, vectors: [], error: NOT_CONFIGURED, models };
   }
@@ -147,7 +147,7 @@ export const searchQdrantStatus: Handler<'search.qdrantStatus'> = async (input, 
 };
 
 export const searchQdrantPush: Handler<'search.qdrantPush'> = async (input, { services, progress, signal }) => {
-  const settings = qdrantSettings(input.qdrant ?? {});
+  const settings = qdrantSettings(input.qdrant ?? {}, services.config.qdrant);
   if (!settings) throw new AppError('unavailable', NOT_CONFIGURED);
   const model = await embedder(services, input.model);
   const identity = { id: model.id, revision: model.revision, dim: model.dim };

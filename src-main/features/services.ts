@@ -5,10 +5,13 @@ import { ModelRegistry } from '../engine/registry.js';
 import type { DuplicateFinder } from './duplicates/finder.js';
 import { createDuplicateFinder } from './duplicates/service.js';
 import { SearchStores } from '../index/stores.js';
-import { defaultDbPath, resourcesDir, userDataDir } from '../shared/paths.js';
+import { type Config, loadConfig } from '../shared/config.js';
+import { resourcesDir } from '../shared/paths.js';
 
 export interface ServiceOptions {
-  /** SQLite catalog file; everything else derived from the catalog sits next to it. */
+  /** The front door's configuration; default: the environment's (loadConfig). */
+  config?: Config;
+  /** SQLite catalog file, over the configuration's; everything else derived from the catalog sits next to it. */
   dbPath?: string;
 }
 
@@ -17,13 +20,13 @@ export interface ServiceOptions {
  * Each piece opens lazily on first use so that `lookalike --help` or a bad argument costs nothing.
  */
 export class Services {
+  readonly config: Config;
   readonly dbPath: string;
-  readonly dataDir: string;
   private readonly closers: Array<() => void> = [];
 
   constructor(options: ServiceOptions = {}) {
-    this.dbPath = path.resolve(options.dbPath ?? defaultDbPath());
-    this.dataDir = options.dbPath ? path.dirname(this.dbPath) : userDataDir();
+    this.config = options.config ?? loadConfig(process.env, { dbPath: options.dbPath });
+    this.dbPath = options.dbPath ? path.resolve(options.dbPath) : this.config.dbPath;
   }
 
   private catalogInstance: Catalog | undefined;
@@ -42,12 +45,17 @@ export class Services {
 
   private modelsInstance: ModelRegistry | undefined;
   /**
-   * Model packs: bundled demo packs and those installed in `<userDataDir>/models`;
+   * Model packs: bundled demo packs and those installed in `<home>/models`;
    * `models.embedder(id?)` gives the cached Embedder of a pack (the default pack without id).
    */
   get models(): ModelRegistry {
     if (!this.modelsInstance) {
-      const registry = new ModelRegistry({ bundledDir: path.join(resourcesDir, 'models'), installedDir: path.join(userDataDir(), 'models') });
+      const registry = new ModelRegistry({
+        bundledDir: path.join(resourcesDir, 'models'),
+        installedDir: path.join(this.config.home, 'models'),
+        embedder: this.config.engine,
+        hubEndpoint: this.config.hubEndpoint,
+      });
       this.modelsInstance = registry;
       this.onClose(() => {
         void registry.close();
@@ -76,7 +84,7 @@ export class Services {
    */
   get stores(): SearchStores {
     if (!this.storesInstance) {
-      const stores = new SearchStores({ dbPath: this.dbPath, catalog: () => this.catalog, log: (line) => process.stderr.write(`${line}\n`) });
+      const stores = new SearchStores({ dbPath: this.dbPath, catalog: () => this.catalog, annThreshold: this.config.annThreshold, log: (line) => process.stderr.write(`${line}\n`) });
       this.storesInstance = stores;
       this.onClose(() => {
         stores.close();

@@ -19,11 +19,11 @@ export interface QdrantSettings {
   timeoutMs?: number;
 }
 
-/** Flags win over the environment (QDRANT_URL, QDRANT_API_KEY); undefined when no URL is set. */
-export function qdrantSettings(flags: { url?: string; apiKey?: string }, env: NodeJS.ProcessEnv = process.env): QdrantSettings | undefined {
-  const url = flags.url ?? env.QDRANT_URL;
+/** A call's own settings win over the configured server (config: QDRANT_URL, QDRANT_API_KEY); undefined when no URL is set. */
+export function qdrantSettings(flags: { url?: string; apiKey?: string }, configured?: { url: string; apiKey?: string }): QdrantSettings | undefined {
+  const url = flags.url ?? configured?.url;
   if (!url) return undefined;
-  const apiKey = flags.apiKey ?? env.QDRANT_API_KEY;
+  const apiKey = flags.apiKey ?? configured?.apiKey;
   return { url, ...(apiKey ? { apiKey } : {}) };
 }
 

@@ -19,18 +19,9 @@ export interface StoreLoadContext {
 export interface SearchStoresOptions {
   dbPath: string;
   catalog: () => Catalog;
-  /** Vectors from which the local store uses HNSW; env LOOKALIKE_ANN_THRESHOLD overrides. */
+  /** Vectors from which the local store uses HNSW (config LOOKALIKE_ANN_THRESHOLD); default DEFAULT_ANN_THRESHOLD. */
   annThreshold?: number;
   log?: (line: string) => void;
-}
-
-/** The ANN threshold from LOOKALIKE_ANN_THRESHOLD, if set to a non-negative integer. */
-export function annThresholdFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const raw = env.LOOKALIKE_ANN_THRESHOLD;
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`LOOKALIKE_ANN_THRESHOLD must be a non-negative integer, got "${raw}"`);
-  return n;
 }
 
 /**
@@ -44,7 +35,7 @@ export class SearchStores {
   constructor(private readonly options: SearchStoresOptions) {}
 
   get annThreshold(): number {
-    return this.options.annThreshold ?? annThresholdFromEnv() ?? DEFAULT_ANN_THRESHOLD;
+    return this.options.annThreshold ?? DEFAULT_ANN_THRESHOLD;
   }
 
   async local(model: ModelIdentity, ctx: StoreLoadContext = {}): Promise<LocalStore> {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRegistry } from '../../src-main/engine/registry.js';
+import { loadConfig } from '../../src-main/shared/config.js';
 import { appRoot } from '../../src-main/shared/paths.js';
 
 const demo = path.join(appRoot, 'resources', 'models', 'demo-clip');
@@ -73,12 +74,11 @@ describe.skipIf(!hasDemo)('Hugging Face Hub download (fake hub on 127.0.0.1)', (
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => hub.server.listen(0, '127.0.0.1', resolve));
-    process.env.LOOKALIKE_HF_ENDPOINT = `http://127.0.0.1:${(hub.server.address() as AddressInfo).port}/`;
-    registry = new ModelRegistry({ bundledDir: path.join(root, 'none'), installedDir, embedder: { provider: 'cpu', threads: 1 }, log: () => undefined });
+    const hubEndpoint = loadConfig({ ...process.env, LOOKALIKE_HF_ENDPOINT: `http://127.0.0.1:${(hub.server.address() as AddressInfo).port}/` }).hubEndpoint;
+    registry = new ModelRegistry({ bundledDir: path.join(root, 'none'), installedDir, embedder: { provider: 'cpu', threads: 1 }, hubEndpoint, log: () => undefined });
   });
   afterAll(async () => {
     await registry.close();
-    delete process.env.LOOKALIKE_HF_ENDPOINT;
     await new Promise((resolve) => hub.server.close(resolve));
     fs.rmSync(root, { recursive: true, force: true });
   });

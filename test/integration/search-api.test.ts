@@ -10,6 +10,7 @@ import type { Catalog } from '../../src-main/catalog/catalog.js';
 import { NotFoundError } from '../../src-main/engine/errors.js';
 import type { Embedder } from '../../src-main/engine/types.js';
 import { Services } from '../../src-main/features/services.js';
+import { loadConfig } from '../../src-main/shared/config.js';
 import { fixtureCatalog, makeFixture, sha } from './search-suite.js';
 
 const fixture = makeFixture(120);
@@ -52,7 +53,8 @@ beforeAll(() => {
   const made = fixtureCatalog(fixture, 'm', 'r1');
   made.catalog.close();
   dir = made.dir;
-  services = new TestServices({ dbPath: path.join(dir, 'catalog.db') });
+  // Without a Qdrant server configured, whatever the machine's QDRANT_URL says.
+  services = new TestServices({ config: { ...loadConfig(), dbPath: path.join(dir, 'catalog.db'), qdrant: undefined } });
   catalog = services.catalog;
 });
 afterAll(() => {
@@ -139,13 +141,7 @@ describe('search.query', () => {
     [{ image: { path: '/no/such/file.jpg' } }, 'bad_request', /cannot read image file \/no\/such\/file.jpg \(ENOENT\)/],
     [{ text: 'x', store: 'qdrant' }, 'unavailable', /Qdrant is not configured/],
   ])('rejects %j with %s', async (input, code, message) => {
-    const saved = process.env.QDRANT_URL;
-    delete process.env.QDRANT_URL;
-    try {
-      await expect(call('search.query', input)).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
-    } finally {
-      if (saved !== undefined) process.env.QDRANT_URL = saved;
-    }
+    await expect(call('search.query', input)).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
   });
 });
 
@@ -169,12 +165,6 @@ describe('Qdrant unreachable through the API', () => {
   });
 
   it('status without any URL reports "not configured"', async () => {
-    const saved = process.env.QDRANT_URL;
-    delete process.env.QDRANT_URL;
-    try {
-      expect(await call('search.qdrantStatus', {})).toMatchObject({ configured: false, reachable: false, error: expect.stringMatching(/not configured/) });
-    } finally {
-      if (saved !== undefined) process.env.QDRANT_URL = saved;
-    }
+    expect(await call('search.qdrantStatus', {})).toMatchObject({ configured: false, reachable: false, error: expect.stringMatching(/not configured/) });
   });
 });

@@ -6,6 +6,7 @@ import { inspectPack } from '../../src-main/engine/pack.js';
 import { defaultProviderOrder, findVulkanLoader, parseProviderOrder, physicalCores, physicalCoresFromTopology, sessionSettings } from '../../src-main/engine/providers.js';
 import { fitLine, scoringFromConfig } from '../../src-main/engine/scoring.js';
 import { pickVariant } from '../../src-main/engine/variants.js';
+import { loadConfig } from '../../src-main/shared/config.js';
 
 describe('execution provider order', () => {
   it('tries GPU providers per platform, CPU last', () => {
@@ -29,14 +30,16 @@ describe('execution provider order', () => {
     expect(parseProviderOrder('webgpu, CPU')).toEqual(['webgpu', 'cpu']);
     expect(() => parseProviderOrder('gpu')).toThrow(/unknown execution provider "gpu"/);
   });
-  it('takes LOOKALIKE_PROVIDER, LOOKALIKE_THREADS and LOOKALIKE_SPIN; threads default to the physical cores, no spinning', () => {
-    expect(sessionSettings({}, { LOOKALIKE_PROVIDER: 'cpu', LOOKALIKE_THREADS: '3' })).toEqual({ order: ['cpu'], forced: true, intraOpThreads: 3, spinning: false });
-    expect(sessionSettings({}, { LOOKALIKE_SPIN: '1' }).spinning).toBe(true);
-    const d = sessionSettings({}, {});
+  it('takes LOOKALIKE_PROVIDER, LOOKALIKE_THREADS and LOOKALIKE_SPIN through the config; threads default to the physical cores, no spinning', () => {
+    const settings = (env: NodeJS.ProcessEnv, flags = {}) => sessionSettings(loadConfig({ LOOKALIKE_HOME: '/tmp/x', ...env }, flags).engine);
+    expect(settings({ LOOKALIKE_PROVIDER: 'cpu', LOOKALIKE_THREADS: '3' })).toEqual({ order: ['cpu'], forced: true, intraOpThreads: 3, spinning: false });
+    expect(settings({ LOOKALIKE_SPIN: '1' }).spinning).toBe(true);
+    const d = settings({});
     expect(d.forced).toBe(false);
     expect(d.intraOpThreads).toBe(physicalCores());
     expect(physicalCores()).toBeLessThanOrEqual(os.availableParallelism());
-    expect(sessionSettings({ provider: 'webgpu,cpu', threads: 1 }, { LOOKALIKE_PROVIDER: 'cpu' }).order).toEqual(['webgpu', 'cpu']);
+    expect(settings({ LOOKALIKE_PROVIDER: 'cpu' }, { provider: 'webgpu,cpu' }).order).toEqual(['webgpu', 'cpu']);
+    expect(() => settings({ LOOKALIKE_THREADS: 'two' })).toThrow(/LOOKALIKE_THREADS must be/);
   });
 });
 
