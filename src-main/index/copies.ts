@@ -73,13 +73,13 @@ async function thumbHash(catalog: Catalog, sha256: string): Promise<string | nul
 
 /**
  * One perceptual hash per hit, all of one kind so that distances compare like with like: the
- * duplicate finder's whole-frame pHash (table dup_hashes, computed at import or on the first
+ * duplicate finder's whole-frame pHash (table duplicates_hashes, computed at import or on the first
  * Duplicates visit) when every hit has one, else the thumbnail pHash for all of them.
  */
 export async function copyHashes(catalog: Catalog, shas: readonly string[]): Promise<Map<string, string | null>> {
   const stored = new Map(
     (
-      catalog.db.prepare('SELECT sha256, phash FROM dup_hashes WHERE sha256 IN (SELECT value FROM json_each(?))').all(JSON.stringify(shas)) as Array<{
+      catalog.db.prepare('SELECT sha256, phash FROM duplicates_hashes WHERE sha256 IN (SELECT value FROM json_each(?))').all(JSON.stringify(shas)) as Array<{
         sha256: string;
         phash: string;
       }>

@@ -9,7 +9,7 @@ import { syntheticPhoto } from '../helpers/photos.js';
 
 /**
  * Crop alignment end to end (`lookalike index`, then `lookalike duplicates`): the signatures go through
- * the catalog's dup_hashes table and back. A photo, a crop of it that falls between the anchors
+ * the catalog's duplicates_hashes table and back. A photo, a crop of it that falls between the anchors
  * of the sub-region hashes, and two other framings of the same scene (left and right 55 %, the
  * benchmark's "same scene from another angle"), plus an unrelated photo.
  */
@@ -67,13 +67,13 @@ describe('lookalike duplicates: crops by alignment', () => {
   it('rows hashed before the alignment signature (recipe version 1) or the OKLab colour planes (version 2) are recomputed, with the same result', async () => {
     const first = (await cli(['duplicates', '--db', db])).json();
     const sqlite = new Database(db);
-    sqlite.prepare("UPDATE dup_hashes SET version = 1, align_thumb = x'', aspect = 1").run();
+    sqlite.prepare("UPDATE duplicates_hashes SET version = 1, align_thumb = x'', aspect = 1").run();
     sqlite.close();
     const again = await cli(['duplicates', '--db', db]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.json().groups).toEqual(first.groups);
     const check = new Database(db, { readonly: true });
-    expect(check.prepare('SELECT count(*) FROM dup_hashes WHERE version = 3 AND length(align_thumb) = 1152').pluck().get()).toBe(5);
+    expect(check.prepare('SELECT count(*) FROM duplicates_hashes WHERE version = 3 AND length(align_thumb) = 1152').pluck().get()).toBe(5);
     check.close();
   });
 });

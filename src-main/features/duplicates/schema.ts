@@ -52,3 +52,18 @@ ALTER TABLE dup_hashes ADD COLUMN align_thumb BLOB NOT NULL DEFAULT x'';  -- 32x
 ALTER TABLE dup_hashes ADD COLUMN aspect REAL NOT NULL DEFAULT 1;          -- width / height after EXIF orientation
 `,
 };
+
+/**
+ * The feature's tables named like the feature (they were dup_*). Rows stay; the pixel index is
+ * rebuilt under the new name (an index keeps its name through ALTER TABLE ... RENAME).
+ */
+export const duplicatesRenameMigration: Migration = {
+  id: '0102-duplicates-rename',
+  sql: /* sql */ `
+ALTER TABLE dup_hashes RENAME TO duplicates_hashes;
+ALTER TABLE dup_pair_decisions RENAME TO duplicates_pair_decisions;
+ALTER TABLE dup_keeps RENAME TO duplicates_keeps;
+DROP INDEX dup_hashes_pixel;
+CREATE INDEX duplicates_hashes_pixel ON duplicates_hashes(pixel_sha);
+`,
+};

@@ -32,22 +32,22 @@ export class DuplicateStore {
     this.stmts = {
       missing: db
         .prepare(
-          `SELECT i.sha256 FROM images i LEFT JOIN dup_hashes h ON h.sha256 = i.sha256
+          `SELECT i.sha256 FROM images i LEFT JOIN duplicates_hashes h ON h.sha256 = i.sha256
            WHERE (h.sha256 IS NULL OR h.version <> ?) AND i.sha256 > ? ORDER BY i.sha256 LIMIT ?`,
         )
         .pluck(),
       putHash: db.prepare(
-        `INSERT INTO dup_hashes (sha256, version, pixel_sha, phash, phash_trim, trim_box, crop_hashes, phash_mirror, phash_trim_mirror, align_thumb, aspect, computed_at)
+        `INSERT INTO duplicates_hashes (sha256, version, pixel_sha, phash, phash_trim, trim_box, crop_hashes, phash_mirror, phash_trim_mirror, align_thumb, aspect, computed_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (sha256) DO UPDATE SET version = excluded.version, pixel_sha = excluded.pixel_sha, phash = excluded.phash,
            phash_trim = excluded.phash_trim, trim_box = excluded.trim_box, crop_hashes = excluded.crop_hashes, phash_mirror = excluded.phash_mirror,
            phash_trim_mirror = excluded.phash_trim_mirror, align_thumb = excluded.align_thumb, aspect = excluded.aspect, computed_at = excluded.computed_at`,
       ),
-      hashCount: db.prepare('SELECT count(*) FROM dup_hashes WHERE version = ?').pluck(),
+      hashCount: db.prepare('SELECT count(*) FROM duplicates_hashes WHERE version = ?').pluck(),
       allHashes: db.prepare(
         `SELECT sha256, pixel_sha AS pixelSha, phash, phash_trim AS phashTrim, trim_box AS trimBox, crop_hashes AS cropHashes, phash_mirror AS phashMirror,
                 phash_trim_mirror AS phashTrimMirror, align_thumb AS thumb, aspect
-         FROM dup_hashes WHERE version = ? ORDER BY sha256`,
+         FROM duplicates_hashes WHERE version = ? ORDER BY sha256`,
       ),
       paths: db.prepare('SELECT path FROM image_files WHERE sha256 = ? ORDER BY path').pluck(),
       listings: db.prepare(
@@ -55,14 +55,14 @@ export class DuplicateStore {
          WHERE li.sha256 = ? ORDER BY l.id`,
       ),
       decide: db.prepare(
-        `INSERT INTO dup_pair_decisions (a, b, decision, decided_at) VALUES (?, ?, ?, ?)
+        `INSERT INTO duplicates_pair_decisions (a, b, decision, decided_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (a, b) DO UPDATE SET decision = excluded.decision, decided_at = excluded.decided_at`,
       ),
-      undecide: db.prepare('DELETE FROM dup_pair_decisions WHERE a = ? AND b = ?'),
-      decisions: db.prepare('SELECT a, b, decision, decided_at AS decidedAt FROM dup_pair_decisions ORDER BY decided_at, a, b'),
-      keep: db.prepare('INSERT INTO dup_keeps (sha256, decided_at) VALUES (?, ?) ON CONFLICT (sha256) DO UPDATE SET decided_at = excluded.decided_at'),
-      unkeep: db.prepare('DELETE FROM dup_keeps WHERE sha256 = ?'),
-      keeps: db.prepare('SELECT sha256, decided_at AS decidedAt FROM dup_keeps ORDER BY decided_at, sha256'),
+      undecide: db.prepare('DELETE FROM duplicates_pair_decisions WHERE a = ? AND b = ?'),
+      decisions: db.prepare('SELECT a, b, decision, decided_at AS decidedAt FROM duplicates_pair_decisions ORDER BY decided_at, a, b'),
+      keep: db.prepare('INSERT INTO duplicates_keeps (sha256, decided_at) VALUES (?, ?) ON CONFLICT (sha256) DO UPDATE SET decided_at = excluded.decided_at'),
+      unkeep: db.prepare('DELETE FROM duplicates_keeps WHERE sha256 = ?'),
+      keeps: db.prepare('SELECT sha256, decided_at AS decidedAt FROM duplicates_keeps ORDER BY decided_at, sha256'),
       imageExists: db.prepare('SELECT 1 FROM images WHERE sha256 = ?'),
     };
   }
@@ -171,7 +171,7 @@ export class DuplicateStore {
     const row = this.db
       .prepare(
         `SELECT (SELECT count(*) FROM images) AS images, (SELECT coalesce(max(rowid), 0) FROM images) AS lastImage,
-                (SELECT count(*) FROM dup_hashes) AS hashes, (SELECT coalesce(max(computed_at), 0) FROM dup_hashes) AS hashedAt`,
+                (SELECT count(*) FROM duplicates_hashes) AS hashes, (SELECT coalesce(max(computed_at), 0) FROM duplicates_hashes) AS hashedAt`,
       )
       .get() as Record<string, number>;
     return `${row.images}/${row.lastImage}/${row.hashes}/${row.hashedAt}`;
