@@ -30,7 +30,7 @@ describe('Models page: 8-bit by measurement', () => {
       fs.copyFileSync(path.join(appRoot, 'resources', 'demo-catalog', 'images', image), path.join(photos, image));
     }
     fs.writeFileSync(path.join(served.dir, 'listings.csv'), csv.slice(0, 13).join('\n'));
-    const index = await cli(['index', photos, '--listings', path.join(served.dir, 'listings.csv'), '--db', path.join(served.dir, 'catalog.db')]);
+    const index = await cli(['import', photos, '--listings', path.join(served.dir, 'listings.csv'), '--db', path.join(served.dir, 'catalog.db')]);
     expect(index.code, index.stderr).toBe(0);
     browser = await launchBrowser();
     page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' })).newPage();

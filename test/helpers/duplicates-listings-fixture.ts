@@ -36,14 +36,14 @@ export async function buildListingsCatalog(): Promise<{ dir: string; db: string 
     'X3,K3,Item 9,,misc,1,shop_y,p0009.jpg',
   ];
   fs.writeFileSync(path.join(dir, 'listings.csv'), `${rows.join('\n')}\n`);
-  let r = await cli(['index', path.join(dir, 'ours'), '--listings', path.join(dir, 'listings.csv'), '--db', db]);
+  let r = await cli(['import', path.join(dir, 'ours'), '--listings', path.join(dir, 'listings.csv'), '--db', db]);
   if (r.code !== 0) throw new Error(`index failed: ${r.stderr}`);
   fs.writeFileSync(theirs('s-0004.jpg'), await sharp(read('0004')).resize(160).jpeg({ quality: 80 }).toBuffer());
   fs.writeFileSync(theirs('s-0008.jpg'), await sharp(read('0008')).jpeg({ quality: 45 }).toBuffer());
   fs.copyFileSync(path.join(DEMO, 'l0010.jpg'), theirs('s-0010.jpg'));
   const supplier = ['id,sku,title,description,category,price,seller,images', 'S1,T1,Bottle,,bottle,5,supplier,s-0004.jpg', 'S2,T2,Thing,,misc,1,supplier,s-0008.jpg', 'S3,T3,Own product,,misc,2,supplier,s-0010.jpg'];
   fs.writeFileSync(path.join(dir, 'supplier.csv'), `${supplier.join('\n')}\n`);
-  r = await cli(['index', path.join(dir, 'supplier'), '--listings', path.join(dir, 'supplier.csv'), '--db', db]);
+  r = await cli(['import', path.join(dir, 'supplier'), '--listings', path.join(dir, 'supplier.csv'), '--db', db]);
   if (r.code !== 0) throw new Error(`index failed: ${r.stderr}`);
   return { dir, db };
 }

@@ -104,19 +104,22 @@ describe.skipIf(!hasDemo)('catalog API with the real demo model', () => {
     expect(stats.models).toEqual([expect.objectContaining({ modelId: 'demo-siglip', count: stats.images })]);
   }, 120_000);
 
-  it('prints index and catalog stats JSON from the CLI', async () => {
+  it('prints import and catalog stats JSON from the CLI (index kept as an alias)', async () => {
     services.close();
     const out: string[] = [];
     const streams = { stdout: { write: (s: string) => out.push(s) > 0 }, stderr: { write: () => true } };
     const photos = path.join(root, 'cli');
     fs.mkdirSync(photos);
     fs.writeFileSync(path.join(photos, 'one.jpg'), await jpeg(500));
-    expect(await runCli(['index', photos, '--db', dbPath, '--model', 'demo-clip'], streams)).toBe(0);
+    expect(await runCli(['import', photos, '--db', dbPath, '--model', 'demo-clip'], streams)).toBe(0);
     expect(JSON.parse(out.pop()!)).toMatchObject({ indexed: 1, cached: 0, failed: [], missing: [], embedded: { 'demo-clip': 1 } });
     expect(await runCli(['catalog', 'stats', '--db', dbPath], streams)).toBe(0);
     const stats = JSON.parse(out.pop()!);
     expect(stats.tables).toMatchObject({ listings: stats.listings, images: stats.images });
     expect(stats.models.map((m: { modelId: string }) => m.modelId)).toEqual(['demo-clip', 'demo-siglip']);
-    expect(await runCli(['index', '--db', dbPath], streams)).toBe(2);
+    expect(await runCli(['import', '--db', dbPath], streams)).toBe(2);
+    // The command's earlier name still works: a re-run of the same file reads nothing.
+    expect(await runCli(['index', photos, '--db', dbPath, '--model', 'demo-clip'], streams)).toBe(0);
+    expect(JSON.parse(out.pop()!)).toMatchObject({ indexed: 0, cached: 1, failed: [] });
   }, 120_000);
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 
 /**
- * A small catalog through the real CLI: `lookalike index` then `lookalike duplicates`. One demo
+ * A small catalog through the real CLI: `lookalike import` then `lookalike duplicates`. One demo
  * product is re-uploaded byte for byte under a second listing, recompressed by a second seller
  * and padded (as PNG) by a third; seven other demo products are unrelated.
  */
@@ -32,7 +32,7 @@ beforeAll(async () => {
     ...['0003', '0004', '0005', '0006', '0007', '0008', '0009'].map((n, i) => `X${i},K${i},Item ${n},,misc,1,shop_x,p${n}.jpg`),
   ];
   fs.writeFileSync(path.join(dir, 'listings.csv'), `${rows.join('\n')}\n`);
-  const index = await cli(['index', path.join(dir, 'images'), '--listings', path.join(dir, 'listings.csv'), '--db', db]);
+  const index = await cli(['import', path.join(dir, 'images'), '--listings', path.join(dir, 'listings.csv'), '--db', db]);
   expect(index.code, index.stderr).toBe(0);
 });
 

@@ -116,12 +116,12 @@ describe('a read-only catalog', () => {
 
   it('file and folder read-only: import and stats exit 1 with one line saying why; the file is unchanged', async () => {
     const db = readOnlyCopy('sealed', 0o555);
-    const imported = await lookalike(['index', photos, '--db', db]);
+    const imported = await lookalike(['import', photos, '--db', db]);
     expect(imported.code).toBe(1);
     expect(imported.stdout).toBe('');
     const why = `the catalog database ${db} is read-only (its folder is read-only, and SQLite needs to create catalog.db-shm there even to read it)`;
     expect(cliLines(imported.stderr)).toEqual([
-      `lookalike index: ${why}: it could not be opened; make the file and its folder writable, or copy the catalog to a writable folder`,
+      `lookalike import: ${why}: it could not be opened; make the file and its folder writable, or copy the catalog to a writable folder`,
     ]);
     // A WAL catalog cannot be read without its -shm index either: the same line, not a raw SQLite error.
     const stats = await lookalike(['catalog', 'stats', '--db', db]);
@@ -143,11 +143,11 @@ describe('a read-only catalog', () => {
 
     const more = path.join(root, 'more');
     await writeJpegs(more, 2, 100);
-    const imported = await lookalike(['index', more, '--db', db]);
+    const imported = await lookalike(['import', more, '--db', db]);
     expect(imported.code).toBe(1);
     expect(imported.stdout).toBe('');
     expect(cliLines(imported.stderr)).toEqual([
-      `lookalike index: the catalog database ${db} is read-only (no permission to write it): nothing was imported; make the file and its folder writable, or copy the catalog to a writable folder`,
+      `lookalike import: the catalog database ${db} is read-only (no permission to write it): nothing was imported; make the file and its folder writable, or copy the catalog to a writable folder`,
     ]);
     expect(sha256(db)).toBe(sourceSha);
     expect(snapshot(db)).toEqual(before);

@@ -30,7 +30,7 @@ describe('kill -9 in the middle of an import', () => {
     await writeJpegs(photos, COUNT);
     const db = path.join(root, 'catalog.db');
 
-    const first = cli(['index', photos, '--db', db]);
+    const first = cli(['import', photos, '--db', db]);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => first.on('exit', (code, signal) => resolve({ code, signal })));
     // Kill once some batches are committed, well before the end.
     let killedAt = -1;
@@ -67,7 +67,7 @@ describe('kill -9 in the middle of an import', () => {
     expect(images).toBeLessThan(COUNT);
     expect(files).toBe(images);
 
-    const second = cli(['index', photos, '--db', db]);
+    const second = cli(['import', photos, '--db', db]);
     let stdout = '';
     second.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));

@@ -69,7 +69,7 @@ describe('ingest of a hostile folder', () => {
     const script = `
       import { runCli } from ${JSON.stringify(path.join(appRoot, 'src-main/cli/run.ts'))};
       const out = [];
-      const code = await runCli(['index', ${JSON.stringify(corpus.dir)}, '--db', ${JSON.stringify(db)}], { stdout: { write: (s) => out.push(s) }, stderr: { write: () => true } });
+      const code = await runCli(['import', ${JSON.stringify(corpus.dir)}, '--db', ${JSON.stringify(db)}], { stdout: { write: (s) => out.push(s) }, stderr: { write: () => true } });
       console.log(JSON.stringify({ code, summary: JSON.parse(out.join('')), maxRssMb: process.resourceUsage().maxRSS / 1024 }));`;
     const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: appRoot, maxBuffer: 16 << 20 });
     const result = JSON.parse(stdout.trim().split('\n').pop()!) as { code: number; summary: IngestSummary; maxRssMb: number };

@@ -72,7 +72,7 @@ describe.skipIf(!hasDemo)('honest import reports', () => {
 
     // The CLI prints the same counts (a second run over unchanged files re-reads only the listings).
     services.close();
-    const out = await cli(['index', photos, '--listings', listings, '--db', dbPath]);
+    const out = await cli(['import', photos, '--listings', listings, '--db', dbPath]);
     expect(out.code).toBe(0);
     expect(out.json()).toMatchObject({ failedCount: 0, problemCount: 4, missingCount: 1, listings: 4, cached: 4 });
     const errors = await cli(['catalog', 'errors', '--runs', '1', '--db', dbPath]);

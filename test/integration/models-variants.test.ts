@@ -82,7 +82,7 @@ describe.skipIf(!hasDemo)('8-bit by measurement on a small pack (demo-siglip wit
       fs.copyFileSync(path.join(appRoot, 'resources', 'demo-catalog', 'images', image), path.join(photos, image));
     }
     fs.writeFileSync(path.join(home, 'listings.csv'), [csv[0], ...rows].join('\n'));
-    const index = await cli(['index', photos, '--listings', path.join(home, 'listings.csv'), '--db', db]);
+    const index = await cli(['import', photos, '--listings', path.join(home, 'listings.csv'), '--db', db]);
     expect(index.code, index.stderr).toBe(0);
   });
   afterAll(() => {

@@ -35,7 +35,7 @@ describe.skipIf(!ready)('photos without listings: names, browsing, stacked copie
     fs.writeFileSync(path.join(other, 'shot-0-q60.jpg'), await sharp(original).jpeg({ quality: 60 }).toBuffer());
     fs.writeFileSync(path.join(other, 'shot-0-small.jpg'), await sharp(original).resize(240).jpeg({ quality: 85 }).toBuffer());
     fs.writeFileSync(path.join(other, 'shot-0.png'), await sharp(original).png().toBuffer());
-    const out = await cli(['index', photos, '--model', 'demo-siglip', '--db', db]);
+    const out = await cli(['import', photos, '--model', 'demo-siglip', '--db', db]);
     expect(out.code, out.stderr).toBe(0);
     const { Services } = await import('../../src-main/features/services.js');
     const { invoke } = await import('../../src-main/dispatch/invoke.js');

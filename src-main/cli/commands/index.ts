@@ -4,7 +4,7 @@ import { catalogCommand } from './catalog.js';
 import { compareCommand } from './compare.js';
 import { duplicatesCommand } from './duplicates.js';
 import { embedCommand } from './embed.js';
-import { indexCommand } from './index-command.js';
+import { importCommand } from './import.js';
 import { mismatchCommand } from './mismatch.js';
 import { modelsCommand } from './models.js';
 import { qdrantCommand } from './qdrant.js';
@@ -12,4 +12,4 @@ import { searchCommand } from './search.js';
 import { serveCommand } from './serve.js';
 
 /** Every `lookalike` subcommand, in the order `--help` lists them. */
-export const commands: Command[] = [indexCommand, searchCommand, qdrantCommand, catalogCommand, duplicatesCommand, mismatchCommand, compareCommand, serveCommand, modelsCommand, embedCommand, benchCommand];
+export const commands: Command[] = [importCommand, searchCommand, qdrantCommand, catalogCommand, duplicatesCommand, mismatchCommand, compareCommand, serveCommand, modelsCommand, embedCommand, benchCommand];

@@ -299,7 +299,7 @@ export class DuplicateFinder {
   private warningsFor(state: GraphState): string[] {
     const g = state.graph;
     const warnings: string[] = [];
-    if (!state.model) warnings.push('no model embeddings: grouped by perceptual hashes only (run "lookalike index" with a model for the full signal)');
+    if (!state.model) warnings.push('no model embeddings: grouped by perceptual hashes only (run "lookalike import" with a model for the full signal)');
     else if (state.withVectors < g.shas.length) {
       warnings.push(`${g.shas.length - state.withVectors} of ${g.shas.length} images have no ${state.model.id} embedding: they are matched by hashes only`);
     }
@@ -396,7 +396,7 @@ export class DuplicateFinder {
     }
     if (inB.size === 0) {
       const known = this.sources().map((s) => `${s.name} (${s.listings})`);
-      throw new AppError('not_found', `no listings come from source "${options.source}"; import it with "lookalike index FOLDER --listings FILE" first${known.length ? `. Sources in this catalog: ${known.join(', ')}` : ' (this catalog has no listing files)'}`);
+      throw new AppError('not_found', `no listings come from source "${options.source}"; import it with "lookalike import FOLDER --listings FILE" first${known.length ? `. Sources in this catalog: ${known.join(', ')}` : ' (this catalog has no listing files)'}`);
     }
     if (sourcesB.size > 1) throw new AppError('bad_request', `source "${options.source}" names several listing files (${[...sourcesB].join(', ')}): give the full path`);
     const t = this.settingsFor({ tier: 'similar', mirror: options.mirror, ...(options.threshold !== undefined ? { threshold: options.threshold } : {}) });

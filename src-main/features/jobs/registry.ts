@@ -170,7 +170,7 @@ export class JobRegistry {
     const info = this.get(id);
     if (info.state === 'running') {
       const row = this.row(id);
-      throw new AppError('unavailable', `job ${id} runs in another process (pid ${row.pid}, e.g. "lookalike index" in a terminal); stop it there with Ctrl+C`);
+      throw new AppError('unavailable', `job ${id} runs in another process (pid ${row.pid}, e.g. "lookalike import" in a terminal); stop it there with Ctrl+C`);
     }
     return info;
   }

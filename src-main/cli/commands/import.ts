@@ -1,10 +1,11 @@
 import { type Command, UsageError, numberOption, stringList, stringOption } from '../command.js';
 
-export const indexCommand: Command = {
-  name: 'index',
+export const importCommand: Command = {
+  name: 'import',
+  aliases: ['index'],
   summary: 'Import product photos (folders, files) and a listing file into the catalog; re-runs only read new or changed files',
   usage:
-    'index <folder|file>... [--listings FILE] [--model ID]... [--max-megapixels N] [--db FILE]\n' +
+    'import <folder|file>... [--listings FILE] [--model ID]... [--max-megapixels N] [--db FILE]\n' +
     '       prints {"indexed", "cached", "failed": [{path, error}], "failedCount", "problemCount" (listing rows with a problem + images not found),\n' +
     '       "missing": [...], "rowProblems": [...], "repaired", "pending", "seconds", ...}; exit 0 even when some files failed;\n' +
     '       a file that is not a listings file (no id or sku column) fails the import; "~/x" is in your home folder',
