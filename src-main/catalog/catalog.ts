@@ -4,6 +4,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../shared/errors.js';
+import { type ListingFilter, listingFilterSql } from './listing-filter.js';
 import type { ListingFields } from './listing-files.js';
 import { type Migration, migrate } from './migrations.js';
 import { decodeVector, encodeVector } from './vectors.js';
@@ -12,6 +13,9 @@ export interface Listing extends ListingFields {
   /** In listing-file order; only images that were imported. */
   images: ListingImage[];
 }
+
+/** The listing fields search results and Qdrant payloads carry. */
+export type ListingSummary = Pick<ListingFields, 'id' | 'sku' | 'title' | 'category' | 'price' | 'seller'>;
 
 export interface ListingImage {
   sha256: string;
@@ -175,6 +179,35 @@ export class Catalog {
     return this.sql('SELECT DISTINCT listing_id FROM listing_images WHERE sha256 = ? ORDER BY listing_id').pluck().all(sha256) as string[];
   }
 
+  /** Shas of the images shown by at least one listing that passes the filter. */
+  shasMatching(filter: ListingFilter): string[] {
+    const { where, params } = listingFilterSql(filter);
+    return this.db
+      .prepare(`SELECT DISTINCT li.sha256 FROM listings l JOIN listing_images li ON li.listing_id = l.id WHERE ${where}`)
+      .pluck()
+      .all(...params) as string[];
+  }
+
+  /** Listings of each image (those passing the filter, if given), in listing id order. */
+  listingsOfImages(shas: readonly string[], filter: ListingFilter = {}): Map<string, ListingSummary[]> {
+    const out = new Map<string, ListingSummary[]>();
+    if (shas.length === 0) return out;
+    const { where, params } = listingFilterSql(filter);
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT li.sha256 AS sha256, l.id, l.sku, l.title, l.category, l.price, l.seller
+         FROM listing_images li JOIN listings l ON l.id = li.listing_id
+         WHERE li.sha256 IN (SELECT value FROM json_each(?)) AND ${where} ORDER BY li.sha256, l.id`,
+      )
+      .all(JSON.stringify(shas), ...params) as Array<ListingSummary & { sha256: string }>;
+    for (const { sha256, ...listing } of rows) {
+      const list = out.get(sha256);
+      if (list) list.push(listing);
+      else out.set(sha256, [listing]);
+    }
+    return out;
+  }
+
   private withImages(rows: ListingRecord[]): Listing[] {
     if (rows.length === 0) return [];
     const links = this.db
@@ -259,6 +292,20 @@ export class Catalog {
 
   embeddingCount(modelId: string, revision: string): number {
     return this.sql('SELECT count(*) FROM embeddings WHERE model_id = ? AND revision = ?').pluck().get(modelId, revision) as number;
+  }
+
+  /** Changes whenever a vector of this model revision is added or removed (loaded stores compare it to reload). */
+  embeddingsGeneration(modelId: string, revision: string): string {
+    const row = this.sql('SELECT count(*) AS n, coalesce(max(rowid), 0) AS last FROM embeddings WHERE model_id = ? AND revision = ?').get(modelId, revision) as {
+      n: number;
+      last: number;
+    };
+    return `${row.n}:${row.last}`;
+  }
+
+  /** Up to `limit` images with a vector of this model revision, drawn at random. */
+  sampleEmbeddedShas(modelId: string, revision: string, limit: number): string[] {
+    return this.sql('SELECT sha256 FROM embeddings WHERE model_id = ? AND revision = ? ORDER BY random() LIMIT ?').pluck().all(modelId, revision, limit) as string[];
   }
 
   /** Vectors of these images for a model, by sha256; images without one are absent from the map. */

@@ -5,7 +5,6 @@ import type { ImageRef } from '../api/schemas/common.js';
 import type { SearchFilter } from '../api/schemas/search.js';
 import type { Embedder } from '../engine/types.js';
 import type { Catalog } from '../catalog/catalog.js';
-import { listingsOfImages } from '../index/catalog-source.js';
 import { DEFAULT_COPY_RULE, copyHashes, hashDistance, isCopy, overFetch, stackCopies } from '../index/copies.js';
 import { textMatchStrength } from '../index/match-strength.js';
 import { combineQuery } from '../index/query.js';
@@ -90,7 +89,7 @@ export const searchQuery: Handler<'search.query'> = async (input, ctx) => {
   const hits = (await store.search(query, want + (self ? 1 : 0), filter)).filter((h) => h.sha256 !== self).slice(0, want);
   const stacks = input.stack ? await stackHits(catalog, model, hits, input.k) : hits.map((h) => ({ ...h, copies: [] }));
   const shown = stacks.flatMap((s) => [s, ...s.copies]);
-  const listings = listingsOfImages(catalog, shown.map((h) => h.sha256), filter);
+  const listings = catalog.listingsOfImages(shown.map((h) => h.sha256), filter);
   const labels = imageLabels(catalog, shown.map((h) => h.sha256));
   const result = (h: StoreHit) => {
     const of = listings.get(h.sha256) ?? [];

@@ -1,6 +1,7 @@
 import { AnnIndex, type AnnFiles, DEFAULT_HNSW, type HnswParams, removeAnnFiles } from './ann.js';
 import { VectorMatrix, compactMatrix } from './matrix.js';
-import { type ListingFilter, type StoreHit, type StoreKind, type VectorRow, type VectorStore, isEmptyFilter } from './types.js';
+import { type ListingFilter, isEmptyFilter } from '../catalog/listing-filter.js';
+import type { StoreHit, StoreKind, VectorRow, VectorStore } from './types.js';
 
 /**
  * Below this many vectors the exact scan answers (a few ms, perfect recall, nothing to build);

@@ -1,7 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { Embedder, Scoring } from '../engine/types.js';
 import { cosine, sigmoid } from '../engine/similarity.js';
-import { embeddingsGeneration } from './catalog-source.js';
 
 /**
  * How well the best results match a text query, so that a query nothing in the catalog answers
@@ -54,13 +53,10 @@ const samples = new Map<string, { generation: string; vectors: Float32Array[] }>
 /** A fixed random sample of a model's catalog vectors, kept until that model's vectors change. */
 function catalogSample(catalog: Catalog, model: Embedder): Float32Array[] {
   const key = `${catalog.dbPath}\0${model.id}\0${model.revision}`;
-  const generation = embeddingsGeneration(catalog, model.id, model.revision);
+  const generation = catalog.embeddingsGeneration(model.id, model.revision);
   const cached = samples.get(key);
   if (cached?.generation === generation) return cached.vectors;
-  const shas = catalog.db
-    .prepare('SELECT sha256 FROM embeddings WHERE model_id = ? AND revision = ? ORDER BY random() LIMIT ?')
-    .pluck()
-    .all(model.id, model.revision, SAMPLE_SIZE) as string[];
+  const shas = catalog.sampleEmbeddedShas(model.id, model.revision, SAMPLE_SIZE);
   const vectors = [...catalog.getEmbeddings(shas, model.id, model.revision).values()];
   samples.set(key, { generation, vectors });
   return vectors;

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
 import { AppError } from '../shared/errors.js';
 import { safeName } from './ann.js';
-import type { ListingFields } from './catalog-source.js';
-import { type ListingFilter, type StoreHit, type VectorRow, type VectorStore, isEmptyFilter } from './types.js';
+import type { ListingSummary } from '../catalog/catalog.js';
+import { type ListingFilter, isEmptyFilter } from '../catalog/listing-filter.js';
+import type { StoreHit, VectorRow, VectorStore } from './types.js';
 
 /**
  * Qdrant as a vector store: one collection per catalog, one named vector per model, one point
@@ -105,7 +106,7 @@ export function qdrantError(err: unknown, settings: QdrantSettings, what: string
 /** Qdrant payload of one image point. */
 export interface PointPayload {
   sha256: string;
-  listings: ListingFields[];
+  listings: ListingSummary[];
 }
 
 /** Nested filter: one listing of the image must pass every condition (same as the local store). */
@@ -196,7 +197,7 @@ export interface PushSource {
   dim: number;
   count: number;
   rows(): Iterable<VectorRow[]>;
-  payloads(shas: string[]): Map<string, ListingFields[]>;
+  payloads(shas: string[]): Map<string, ListingSummary[]>;
 }
 
 export interface PushResult {

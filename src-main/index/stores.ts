@@ -1,7 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { Migration } from '../catalog/migrations.js';
 import { annFiles } from './ann.js';
-import { embeddingsGeneration, listingsOfImages, shasMatching } from './catalog-source.js';
 import { DEFAULT_ANN_THRESHOLD, LocalStore } from './local.js';
 import type { PushCheckpoint, PushSource } from './qdrant.js';
 
@@ -41,7 +40,7 @@ export class SearchStores {
   async local(model: ModelIdentity, ctx: StoreLoadContext = {}): Promise<LocalStore> {
     const catalog = this.options.catalog();
     const key = `${model.id}\0${model.revision}`;
-    const generation = embeddingsGeneration(catalog, model.id, model.revision);
+    const generation = catalog.embeddingsGeneration(model.id, model.revision);
     const cached = this.loaded.get(key);
     if (cached && cached.generation === generation) return cached.store;
     const store = LocalStore.open(catalog.iterateEmbeddings(model.id, model.revision, 4096), {
@@ -51,7 +50,7 @@ export class SearchStores {
       count: catalog.embeddingCount(model.id, model.revision),
       annThreshold: this.annThreshold,
       files: annFiles(this.options.dbPath, model.id, model.revision),
-      resolveFilter: (filter) => shasMatching(catalog, filter),
+      resolveFilter: (filter) => catalog.shasMatching(filter),
       signal: ctx.signal,
       onProgress: ctx.progress,
       log: this.options.log,
@@ -73,7 +72,7 @@ export class SearchStores {
       dim: model.dim,
       count: catalog.embeddingCount(model.id, model.revision),
       rows: () => catalog.iterateEmbeddings(model.id, model.revision, 1024),
-      payloads: (shas) => listingsOfImages(catalog, shas),
+      payloads: (shas) => catalog.listingsOfImages(shas),
     };
   }
 

@@ -1,17 +1,10 @@
+import type { ListingFilter } from '../catalog/listing-filter.js';
+
 /**
  * Vector stores: where a model's image vectors live and how the k nearest ones to a query are
  * found. Two implementations answer the same calls with the same results: the local store
  * (in-process, exact or HNSW) and Qdrant (a server, for catalogs shared between machines).
  */
-
-/** Listing-level filter: an image passes when at least one of its listings passes every field. */
-export interface ListingFilter {
-  category?: string;
-  seller?: string;
-  /** Inclusive bounds. */
-  priceMin?: number;
-  priceMax?: number;
-}
 
 export interface StoreHit {
   sha256: string;
@@ -39,8 +32,4 @@ export interface VectorStore {
 export interface VectorRow {
   sha256: string;
   vector: Float32Array;
-}
-
-export function isEmptyFilter(filter: ListingFilter | undefined): boolean {
-  return !filter || (filter.category === undefined && filter.seller === undefined && filter.priceMin === undefined && filter.priceMax === undefined);
 }

@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src-main/shared/errors.js';
 import type { Catalog } from '../../src-main/catalog/catalog.js';
-import { listingsOfImages } from '../../src-main/index/catalog-source.js';
 import { type PushSource, QdrantStore, pushToQdrant, qdrantHealth } from '../../src-main/index/qdrant.js';
 import { pushedCount, sqliteCheckpoint } from '../../src-main/index/stores.js';
 import { fixtureCatalog, makeFixture, storeSuite } from './search-suite.js';
@@ -267,7 +266,7 @@ const source = (modelId = 'm'): PushSource => ({
   dim: fixture.dim,
   count: fixture.images.length,
   rows: () => catalog.iterateEmbeddings(modelId, 'r1', 64),
-  payloads: (shas) => listingsOfImages(catalog, shas),
+  payloads: (shas) => catalog.listingsOfImages(shas),
 });
 
 beforeAll(() => {

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll } from 'vitest';
-import { shasMatching } from '../../src-main/index/catalog-source.js';
 import { LocalStore } from '../../src-main/index/local.js';
 import { QdrantStore, pushToQdrant, type PushCheckpoint } from '../../src-main/index/qdrant.js';
 import { annFiles } from '../../src-main/index/ann.js';
@@ -24,7 +23,7 @@ async function local(annThreshold: number) {
     count: catalog.embeddingCount('m', 'r1'),
     annThreshold,
     files: annFiles(path.join(dir, 'catalog.db'), 'm', 'r1'),
-    resolveFilter: (f) => shasMatching(catalog, f),
+    resolveFilter: (f) => catalog.shasMatching(f),
   });
   return { store, fixture };
 }

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src-main/catalog/catalog.js';
 import { openCatalog } from '../../src-main/features/schema.js';
-import type { ListingFields } from '../../src-main/index/catalog-source.js';
-import type { ListingFilter, VectorStore } from '../../src-main/index/types.js';
+import type { ListingSummary } from '../../src-main/catalog/catalog.js';
+import type { ListingFilter } from '../../src-main/catalog/listing-filter.js';
+import type { VectorStore } from '../../src-main/index/types.js';
 
 /**
  * The behaviour every VectorStore must show, run against local-exact, local-ANN and Qdrant with
@@ -15,7 +16,7 @@ import type { ListingFilter, VectorStore } from '../../src-main/index/types.js';
 export interface StoreFixture {
   dim: number;
   images: Array<{ sha256: string; vector: Float32Array }>;
-  listings: Array<ListingFields & { images: string[] }>;
+  listings: Array<ListingSummary & { images: string[] }>;
   queries: Float32Array[];
 }
 
@@ -83,7 +84,7 @@ export function fixtureCatalog(fixture: StoreFixture, modelId: string, revision:
 
 /** Brute force over the fixture, with the filter semantics of the issue. */
 export function expected(fixture: StoreFixture, query: Float32Array, k: number, filter: ListingFilter = {}): string[] {
-  const passes = (l: ListingFields) =>
+  const passes = (l: ListingSummary) =>
     (filter.category === undefined || l.category === filter.category) &&
     (filter.seller === undefined || l.seller === filter.seller) &&
     (filter.priceMin === undefined || (l.price !== null && l.price >= filter.priceMin)) &&
