@@ -10,10 +10,10 @@ import { type DropIntent, isImageFile, queryImageFromFile } from './drop';
 import { isTypingTarget, shortcutLabel, useHotkeys } from './hooks/useHotkeys';
 import { useI18n } from './i18n';
 import { pages } from './pages';
-import { focusSearchBox } from './pages/SearchPage';
 import { IntentProvider, useIntents } from './state/intents';
 import { JobProvider, useJobs } from './state/jobs';
 import { ScrollContext } from './state/scroll';
+import { SearchProvider, useSearchControls } from './state/search';
 import { ToastProvider, useToasts } from './state/toasts';
 import { applyTheme, loadTheme } from './theme';
 import { type AppStatus, useStatus } from './useStatus';
@@ -29,7 +29,9 @@ export function App() {
     <ToastProvider>
       <JobProvider>
         <IntentProvider>
-          <Shell />
+          <SearchProvider>
+            <Shell />
+          </SearchProvider>
         </IntentProvider>
       </JobProvider>
     </ToastProvider>
@@ -52,6 +54,7 @@ function Shell() {
   const jobs = useJobs();
   const intents = useIntents();
   const toasts = useToasts();
+  const { focusBox } = useSearchControls();
   const [current, setCurrent] = useState(pageFromHash);
   const [helpOpen, setHelpOpen] = useState(false);
   const mainRef = useRef<HTMLElement>(null);
@@ -121,7 +124,7 @@ function Shell() {
     '/': () => {
       navigate('search');
       // Now when Search is open, else as soon as the Search page has rendered its box.
-      focusSearchBox();
+      focusBox();
     },
     '?': () => setHelpOpen(true),
   };

@@ -2,9 +2,9 @@ import { useCallback } from 'react';
 import type { ImportSummary } from '../../src-main/api/schemas/catalog';
 import { call } from '../api/client';
 import { useI18n } from '../i18n';
-import { hasUserSearch } from '../pages/SearchPage';
 import { useIntents } from '../state/intents';
 import { useJobs } from '../state/jobs';
+import { useSearchControls } from '../state/search';
 import { useToasts } from '../state/toasts';
 
 /** A query the demo catalog answers well, so the first search already shows results. */
@@ -19,6 +19,7 @@ export function useDemoLoader(onDone?: () => void) {
   const jobs = useJobs();
   const intents = useIntents();
   const toasts = useToasts();
+  const { hasUserSearch } = useSearchControls();
   const job = jobs.latest('demo');
   const load = useCallback(async () => {
     try {
@@ -34,6 +35,6 @@ export function useDemoLoader(onDone?: () => void) {
     } catch (err) {
       toasts.show({ kind: 'error', message: t('demo.failed', { message: err instanceof Error ? err.message : String(err) }) });
     }
-  }, [jobs, t, intents, toasts, onDone]);
+  }, [jobs, t, intents, toasts, hasUserSearch, onDone]);
   return { load, running: job?.state === 'running', job };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatScore } from '../../src-renderer/format.js';
-import { matchValue, searchCells } from '../../src-renderer/pages/SearchPage.js';
+import { matchValue, searchCells } from '../../src-renderer/pages/search/results.js';
 import { providerReason } from '../../src-renderer/provider-reasons.js';
 import { format } from '../../src-renderer/i18n/index.js';
 import { en, ru } from '../../src-renderer/i18n/strings.js';
