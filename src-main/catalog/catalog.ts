@@ -7,7 +7,7 @@ import { AppError } from '../shared/errors.js';
 import { type ListingFilter, listingFilterSql } from './listing-filter.js';
 import type { ListingFields } from './listing-files.js';
 import { type Migration, migrate } from './migrations.js';
-import { decodeVector, encodeVector } from './vectors.js';
+import { type VectorRow, type VectorSpace, decodeVector, encodeVector } from './vectors.js';
 
 export interface Listing extends ListingFields {
   /** In listing-file order; only images that were imported. */
@@ -33,15 +33,8 @@ export interface ImageInfo {
   paths: string[];
 }
 
-export interface EmbeddingRow {
-  sha256: string;
-  vector: Float32Array;
-}
-
-export interface ModelEmbeddings {
-  modelId: string;
-  revision: string;
-  dim: number;
+/** A model revision's vectors in the catalog. */
+export interface ModelEmbeddings extends VectorSpace {
   count: number;
 }
 
@@ -324,7 +317,7 @@ export class Catalog {
    * is its own short query (keyset paging), so the caller may write to the catalog between
    * batches and memory stays at one batch.
    */
-  *iterateEmbeddings(modelId: string, revision: string, batchSize = 2048): Generator<EmbeddingRow[]> {
+  *iterateEmbeddings(modelId: string, revision: string, batchSize = 2048): Generator<VectorRow[]> {
     const page = this.sql(
       'SELECT sha256, dim, vector FROM embeddings WHERE model_id = ? AND revision = ? AND sha256 > ? ORDER BY sha256 LIMIT ?',
     );
@@ -338,7 +331,7 @@ export class Catalog {
   }
 
   /** Stores vectors computed outside an import (e.g. a search that embedded a catalog image). */
-  putEmbeddings(modelId: string, revision: string, rows: readonly EmbeddingRow[]): void {
+  putEmbeddings(modelId: string, revision: string, rows: readonly VectorRow[]): void {
     const insert = this.sql(
       'INSERT OR IGNORE INTO embeddings (sha256, model_id, revision, dim, vector, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );

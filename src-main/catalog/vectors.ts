@@ -10,6 +10,23 @@ import os from 'node:os';
  */
 if (os.endianness() !== 'LE') throw new Error('the catalog stores little-endian float32 vectors; big-endian hosts are not supported');
 
+/**
+ * A model revision's vectors: `dim` values each, one per image. A model's vectors of another
+ * revision are stale (a new revision replaces them), so the three together name the vectors that
+ * a store loads, a saved index was built from or a Qdrant named vector holds.
+ */
+export interface VectorSpace {
+  modelId: string;
+  revision: string;
+  dim: number;
+}
+
+/** One image's vector. */
+export interface VectorRow {
+  sha256: string;
+  vector: Float32Array;
+}
+
 export function encodeVector(vector: Float32Array): Buffer {
   // Copy: the caller's array may be a view into a larger batch buffer.
   return Buffer.from(new Float32Array(vector).buffer);

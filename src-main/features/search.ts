@@ -5,6 +5,7 @@ import type { ImageRef } from '../api/schemas/common.js';
 import type { SearchFilter } from '../api/schemas/search.js';
 import type { Embedder } from '../engine/types.js';
 import type { Catalog } from '../catalog/catalog.js';
+import type { VectorSpace } from '../catalog/vectors.js';
 import { DEFAULT_COPY_RULE, copyHashes, hashDistance, isCopy, overFetch, stackCopies } from '../index/copies.js';
 import { textMatchStrength } from '../index/match-strength.js';
 import { combineQuery } from '../index/query.js';
@@ -43,6 +44,11 @@ async function imageVector(ref: ImageRef, model: Embedder, { services, signal }:
   return vector;
 }
 
+/** The vectors a model's search runs over: its own, at its current revision. */
+function vectorSpace(model: Embedder): VectorSpace {
+  return { modelId: model.id, revision: model.revision, dim: model.dim };
+}
+
 /**
  * Category and seller match case-insensitively: the SQL compares with NOCASE (ASCII), and a value
  * is first mapped to the catalog's own spelling with a Unicode case fold ("КРУЖКА" finds
@@ -64,15 +70,15 @@ function toFilter(catalog: Catalog, filter: SearchFilter | undefined): SearchFil
 export const searchQuery: Handler<'search.query'> = async (input, ctx) => {
   const { services, signal } = ctx;
   const model = await embedder(services, input.model);
-  const identity = { id: model.id, revision: model.revision, dim: model.dim };
+  const space = vectorSpace(model);
   // Load (or reuse) the store first: its one-time load is not query time.
   let store: VectorStore;
   if (input.store === 'qdrant') {
     const settings = qdrantSettings(input.qdrant ?? {}, services.config.qdrant);
     if (!settings) throw new AppError('unavailable', NOT_CONFIGURED);
-    store = await QdrantStore.open(settings, collectionName(services.dbPath), { modelId: model.id, revision: model.revision, dim: model.dim });
+    store = await QdrantStore.open(settings, collectionName(services.dbPath), space);
   } else {
-    store = await services.stores.local(identity, { signal, progress: ctx.progress });
+    store = await services.stores.local(space, { signal, progress: ctx.progress });
   }
 
   const started = performance.now();
@@ -149,10 +155,9 @@ export const searchQdrantPush: Handler<'search.qdrantPush'> = async (input, { se
   const settings = qdrantSettings(input.qdrant ?? {}, services.config.qdrant);
   if (!settings) throw new AppError('unavailable', NOT_CONFIGURED);
   const model = await embedder(services, input.model);
-  const identity = { id: model.id, revision: model.revision, dim: model.dim };
   const started = performance.now();
   const collection = collectionName(services.dbPath);
-  const result = await pushToQdrant(settings, collection, services.stores.pushSource(identity), services.stores.checkpoint(), {
+  const result = await pushToQdrant(settings, collection, services.stores.pushSource(vectorSpace(model)), services.stores.checkpoint(), {
     batchSize: input.batchSize,
     recreate: input.recreate,
     signal,

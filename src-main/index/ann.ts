@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { VectorSpace } from '../catalog/vectors.js';
 import type { VectorMatrix } from './matrix.js';
 import { type UsearchIndex, usearch } from './usearch.js';
 
@@ -21,11 +22,8 @@ export interface HnswParams {
 export const DEFAULT_HNSW: HnswParams = { connectivity: 32, expansionAdd: 128, expansionSearch: 512 };
 
 /** What the sidecar file records about a saved index; any mismatch means "rebuild". */
-interface IndexMeta {
+interface IndexMeta extends VectorSpace {
   format: 2;
-  modelId: string;
-  revision: string;
-  dim: number;
   params: HnswParams;
   /** Row count (holes included) and sha256 of the saved index and row-key files. */
   rows: number;
@@ -119,7 +117,7 @@ export class AnnIndex {
    * folder) removes the temp files, leaves the previously saved index as it was, and throws
    * one line that says why.
    */
-  save(files: AnnFiles, matrix: VectorMatrix, identity: { modelId: string; revision: string }): void {
+  save(files: AnnFiles, matrix: VectorMatrix, identity: Omit<VectorSpace, 'dim'>): void {
     const tmp = { index: `${files.index}.tmp-${process.pid}`, keys: `${files.keys}.tmp-${process.pid}`, meta: `${files.meta}.tmp-${process.pid}` };
     try {
       // usearch does not report a failed final flush, but on a full disk the two writes after
@@ -154,7 +152,7 @@ export class AnnIndex {
    */
   static load(
     files: AnnFiles,
-    identity: { modelId: string; revision: string; dim: number },
+    identity: VectorSpace,
     params: HnswParams = DEFAULT_HNSW,
   ): { index: AnnIndex; rowShas: Array<string | null> } | { reason: string } {
     let meta: IndexMeta;

@@ -1,7 +1,8 @@
 import { AnnIndex, type AnnFiles, DEFAULT_HNSW, type HnswParams, removeAnnFiles } from './ann.js';
 import { VectorMatrix, compactMatrix } from './matrix.js';
 import { type ListingFilter, isEmptyFilter } from '../catalog/listing-filter.js';
-import type { StoreHit, StoreKind, VectorRow, VectorStore } from './types.js';
+import type { VectorRow, VectorSpace } from '../catalog/vectors.js';
+import type { StoreHit, StoreKind, VectorStore } from './types.js';
 
 /**
  * Below this many vectors the exact scan answers (a few ms, perfect recall, nothing to build);
@@ -12,10 +13,7 @@ export const DEFAULT_ANN_THRESHOLD = 20_000;
 /** A filtered query scans its matching rows directly when there are at most this many. */
 const FILTER_SCAN_LIMIT = 20_000;
 
-export interface LocalStoreOptions {
-  modelId: string;
-  revision: string;
-  dim: number;
+export interface LocalStoreOptions extends VectorSpace {
   /** How many vectors `rows` will yield (decides exact vs ANN before reading them). */
   count: number;
   annThreshold?: number;

@@ -5,7 +5,8 @@ import { AppError } from '../shared/errors.js';
 import { safeName } from './ann.js';
 import type { ListingSummary } from '../catalog/catalog.js';
 import { type ListingFilter, isEmptyFilter } from '../catalog/listing-filter.js';
-import type { StoreHit, VectorRow, VectorStore } from './types.js';
+import type { VectorRow, VectorSpace } from '../catalog/vectors.js';
+import type { StoreHit, VectorStore } from './types.js';
 
 /**
  * Qdrant as a vector store: one collection per catalog, one named vector per model, one point
@@ -135,7 +136,7 @@ export class QdrantStore implements VectorStore {
   ) {}
 
   /** Connects and checks that the collection holds this model's vectors. */
-  static async open(settings: QdrantSettings, collection: string, model: { modelId: string; revision: string; dim: number }): Promise<QdrantStore> {
+  static async open(settings: QdrantSettings, collection: string, model: VectorSpace): Promise<QdrantStore> {
     const client = qdrantClient(settings);
     const name = vectorName(model.modelId);
     try {
@@ -191,10 +192,7 @@ export interface PushCheckpoint {
   forget(collection: string): void;
 }
 
-export interface PushSource {
-  modelId: string;
-  revision: string;
-  dim: number;
+export interface PushSource extends VectorSpace {
   count: number;
   rows(): Iterable<VectorRow[]>;
   payloads(shas: string[]): Map<string, ListingSummary[]>;

@@ -2,13 +2,8 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Migration } from '../catalog/migrations.js';
 import { annFiles } from './ann.js';
 import { DEFAULT_ANN_THRESHOLD, LocalStore } from './local.js';
+import type { VectorSpace } from '../catalog/vectors.js';
 import type { PushCheckpoint, PushSource } from './qdrant.js';
-
-export interface ModelIdentity {
-  id: string;
-  revision: string;
-  dim: number;
-}
 
 export interface StoreLoadContext {
   signal?: AbortSignal;
@@ -37,19 +32,19 @@ export class SearchStores {
     return this.options.annThreshold ?? DEFAULT_ANN_THRESHOLD;
   }
 
-  async local(model: ModelIdentity, ctx: StoreLoadContext = {}): Promise<LocalStore> {
+  async local(space: VectorSpace, ctx: StoreLoadContext = {}): Promise<LocalStore> {
     const catalog = this.options.catalog();
-    const key = `${model.id}\0${model.revision}`;
-    const generation = catalog.embeddingsGeneration(model.id, model.revision);
+    const key = `${space.modelId}\0${space.revision}`;
+    const generation = catalog.embeddingsGeneration(space.modelId, space.revision);
     const cached = this.loaded.get(key);
     if (cached && cached.generation === generation) return cached.store;
-    const store = LocalStore.open(catalog.iterateEmbeddings(model.id, model.revision, 4096), {
-      modelId: model.id,
-      revision: model.revision,
-      dim: model.dim,
-      count: catalog.embeddingCount(model.id, model.revision),
+    const store = LocalStore.open(catalog.iterateEmbeddings(space.modelId, space.revision, 4096), {
+      modelId: space.modelId,
+      revision: space.revision,
+      dim: space.dim,
+      count: catalog.embeddingCount(space.modelId, space.revision),
       annThreshold: this.annThreshold,
-      files: annFiles(this.options.dbPath, model.id, model.revision),
+      files: annFiles(this.options.dbPath, space.modelId, space.revision),
       resolveFilter: (filter) => catalog.shasMatching(filter),
       signal: ctx.signal,
       onProgress: ctx.progress,
@@ -64,14 +59,14 @@ export class SearchStores {
   }
 
   /** The catalog seen as a source for `pushToQdrant`. */
-  pushSource(model: ModelIdentity): PushSource {
+  pushSource(space: VectorSpace): PushSource {
     const catalog = this.options.catalog();
     return {
-      modelId: model.id,
-      revision: model.revision,
-      dim: model.dim,
-      count: catalog.embeddingCount(model.id, model.revision),
-      rows: () => catalog.iterateEmbeddings(model.id, model.revision, 1024),
+      modelId: space.modelId,
+      revision: space.revision,
+      dim: space.dim,
+      count: catalog.embeddingCount(space.modelId, space.revision),
+      rows: () => catalog.iterateEmbeddings(space.modelId, space.revision, 1024),
       payloads: (shas) => catalog.listingsOfImages(shas),
     };
   }

@@ -1,4 +1,8 @@
 import type { ListingFilter } from '../catalog/listing-filter.js';
+import type { VectorSpace } from '../catalog/vectors.js';
+
+// Re-exported until bench/search.ts imports it from catalog/vectors.ts, where it is defined.
+export type { VectorRow } from '../catalog/vectors.js';
 
 /**
  * Vector stores: where a model's image vectors live and how the k nearest ones to a query are
@@ -14,11 +18,8 @@ export interface StoreHit {
 
 export type StoreKind = 'exact' | 'ann' | 'qdrant';
 
-export interface VectorStore {
+export interface VectorStore extends Readonly<VectorSpace> {
   readonly kind: StoreKind;
-  readonly modelId: string;
-  readonly revision: string;
-  readonly dim: number;
   /** Vectors searchable now. */
   size(): number;
   /**
@@ -26,10 +27,4 @@ export interface VectorStore {
    * hit per image; fewer than k when fewer images pass the filter.
    */
   search(query: Float32Array, k: number, filter?: ListingFilter): Promise<StoreHit[]>;
-}
-
-/** One batch of a model's cached vectors, as the catalog hands them out. */
-export interface VectorRow {
-  sha256: string;
-  vector: Float32Array;
 }

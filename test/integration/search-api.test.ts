@@ -119,14 +119,14 @@ describe('search.query', () => {
   });
 
   it('reuses the loaded store and reloads it when the model\'s vectors change', async () => {
-    const a = await services.stores.local({ id: 'm', revision: 'r1', dim: fixture.dim });
-    expect(await services.stores.local({ id: 'm', revision: 'r1', dim: fixture.dim })).toBe(a);
+    const a = await services.stores.local({ modelId: 'm', revision: 'r1', dim: fixture.dim });
+    expect(await services.stores.local({ modelId: 'm', revision: 'r1', dim: fixture.dim })).toBe(a);
     const extra = { sha256: 'f'.repeat(64), vector: Float32Array.from(textVector) };
     catalog.db.prepare("INSERT INTO images (sha256, byte_size, width, height, format, created_at) VALUES (?, 1, 1, 1, 'jpeg', 0)").run(extra.sha256);
     catalog.putEmbeddings('m', 'r1', [extra]);
     const out = await call('search.query', { text: 'x', k: 1 });
     expect(out.results[0]).toMatchObject({ sha256: extra.sha256, listing: null, listings: [], image: null });
-    expect(await services.stores.local({ id: 'm', revision: 'r1', dim: fixture.dim })).not.toBe(a);
+    expect(await services.stores.local({ modelId: 'm', revision: 'r1', dim: fixture.dim })).not.toBe(a);
   });
 
   it.each([

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { annFiles } from '../../src-main/index/ann.js';
 import { LocalStore, type LocalStoreOptions } from '../../src-main/index/local.js';
 import { TopK, VectorMatrix } from '../../src-main/index/matrix.js';
-import type { VectorRow } from '../../src-main/index/types.js';
+import type { VectorRow } from '../../src-main/catalog/vectors.js';
 
 function rand(seed: number): () => number {
   let s = seed >>> 0 || 1;
