@@ -1,4 +1,6 @@
+import { FAMILY_LABELS, type FamilyName } from '../src-main/shared/families';
+
 /** A model family as people know it: "SigLIP", "CLIP". */
 export function familyLabel(family: string | null | undefined): string {
-  return family === 'siglip' ? 'SigLIP' : family === 'clip' ? 'CLIP' : (family ?? '?');
+  return family && Object.hasOwn(FAMILY_LABELS, family) ? FAMILY_LABELS[family as FamilyName] : (family ?? '?');
 }

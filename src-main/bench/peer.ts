@@ -5,6 +5,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import sharp from 'sharp';
 import { OnnxEmbedder } from '../engine/embedder.js';
+import { FAMILIES } from '../engine/families.js';
 import { defaultThreads } from '../engine/providers.js';
 import { decodeToRgb, imageSpec } from '../engine/preprocess.js';
 import { ModelRegistry } from '../engine/registry.js';
@@ -130,7 +131,7 @@ async function fidelity(id: string, e: OnnxEmbedder, peer: PeerProcess): Promise
 async function cmykPixels(peer: PeerProcess): Promise<PeerFidelityRow> {
   const cmyk = path.join(appRoot, 'test', 'fixtures', 'cmyk', 'photo-cmyk.jpg');
   const ref = await sharp(path.join(appRoot, 'test', 'fixtures', 'cmyk', 'photo-cmyk.pil.png')).removeAlpha().raw().toBuffer();
-  const ours = await decodeToRgb(await fs.readFile(cmyk), imageSpec({ size: { height: 192, width: 256 } }, 'siglip'));
+  const ours = await decodeToRgb(await fs.readFile(cmyk), imageSpec({ size: { height: 192, width: 256 } }, FAMILIES.siglip));
   const theirs = Buffer.from((await peer.call<{ data: string }>({ cmd: 'pixels', file: cmyk })).data, 'base64');
   const mad = (a: Uint8Array) => (a.length === ref.length ? a.reduce((s, x, i) => s + Math.abs(x - ref[i]!), 0) / a.length : Number.NaN);
   return { pack: '-', check: 'CMYK JPEG pixels vs Pillow, mean |difference| (levels)', lookalike: mad(ours), peer: mad(theirs) };

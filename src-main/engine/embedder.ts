@@ -3,10 +3,13 @@ import * as ort from 'onnxruntime-node';
 import { type PackInfo, PackError, packRevision } from './pack.js';
 import { DecodePool } from './decode-pool.js';
 import { type DecodeLimits, DEFAULT_DECODE_LIMITS, ImagePreprocessor, imageSpec } from './preprocess.js';
+import { embeddingOutput, embeddingRows } from './pooling.js';
 import { type ProviderReport, type SessionSettings, createSession, sessionSettings } from './providers.js';
 import { type ScoringCache, type ScoringSource, resolveScoring } from './scoring.js';
 import { TextEncoder } from './text.js';
-import type { Embedder, ModelFamily, Scoring } from './types.js';
+import type { FamilyName } from '../shared/families.js';
+import type { Pooling } from './families.js';
+import type { Embedder, Scoring } from './types.js';
 import { type Variant, pickVariant, towerFile } from './variants.js';
 
 export interface EmbedderOptions {
@@ -54,13 +57,9 @@ class RunQueue {
 interface Tower {
   session: ort.InferenceSession;
   output: string;
+  pooling: Pooling;
   report: ProviderReport;
   queue: RunQueue;
-}
-
-function pickOutput(session: ort.InferenceSession, preferred: string, file: string): string {
-  for (const name of [preferred, 'pooler_output']) if (session.outputNames.includes(name)) return name;
-  throw new PackError(file, `${file} has no ${preferred} or pooler_output output (it has: ${session.outputNames.join(', ')})`);
 }
 
 function outputDim(session: ort.InferenceSession, output: string): number | undefined {
@@ -69,24 +68,8 @@ function outputDim(session: ort.InferenceSession, output: string): number | unde
   return typeof last === 'number' && last > 0 ? last : undefined;
 }
 
-/** L2-normalises rows of a [n, dim] output into separate vectors. */
-export function normalizedRows(data: Float32Array, n: number, dim: number): Float32Array[] {
-  const rows: Float32Array[] = [];
-  for (let i = 0; i < n; i++) {
-    const row = data.slice(i * dim, (i + 1) * dim);
-    let s = 0;
-    for (const x of row) s += x * x;
-    const norm = Math.sqrt(s) || 1;
-    for (let j = 0; j < dim; j++) row[j]! /= norm;
-    rows.push(row);
-  }
-  return rows;
-}
-
-const TOWER_IO: Record<TowerName, { output: string; input: string }> = {
-  vision: { output: 'image_embeds', input: 'pixel_values' },
-  text: { output: 'text_embeds', input: 'input_ids' },
-};
+/** The graph input each tower is fed. */
+const TOWER_INPUT: Record<TowerName, string> = { vision: 'pixel_values', text: 'input_ids' };
 
 /**
  * A model pack ready to embed. Each tower (ONNX session) is created on first use on the best
@@ -95,7 +78,7 @@ const TOWER_IO: Record<TowerName, { output: string; input: string }> = {
  */
 export class OnnxEmbedder implements Embedder {
   readonly id: string;
-  readonly family: ModelFamily;
+  readonly family: FamilyName;
   private readonly towers: Partial<Record<TowerName, Promise<Tower>>> = {};
   private readonly loaded: Partial<Record<TowerName, Tower>> = {};
   private closed = false;
@@ -156,7 +139,7 @@ export class OnnxEmbedder implements Embedder {
     if (!loading) {
       if (this.closed) return Promise.reject(new Error(`model pack "${this.id}" is closed`));
       const file = towerFile(name, this.variant);
-      loading = OnnxEmbedder.openTower(this.pack, file, TOWER_IO[name].output, TOWER_IO[name].input, this.settings, this.dim).then(async (t) => {
+      loading = OnnxEmbedder.openTower(this.pack, file, this.pack.traits.pooling[name], TOWER_INPUT[name], this.settings, this.dim).then(async (t) => {
         if (this.closed) {
           await t.session.release();
           throw new Error(`model pack "${this.id}" was closed while ${file} loaded`);
@@ -180,11 +163,11 @@ export class OnnxEmbedder implements Embedder {
     const variant = pickVariant(pack.variants, options.variant);
     let spec;
     try {
-      spec = imageSpec(pack.preprocessor, pack.family);
+      spec = imageSpec(pack.preprocessor, pack.traits);
     } catch (err) {
       throw new PackError('preprocessor_config.json', `model pack "${pack.id}": ${err instanceof Error ? err.message : err}`);
     }
-    const text = await TextEncoder.fromPack(pack.dir, pack.family, pack.config);
+    const text = await TextEncoder.fromPack(pack.dir, pack.traits, pack.config);
     const revision = await packRevision(pack, variant);
     const { scoring, source } = await resolveScoring(pack, revision, text, spec, options.scoringCache ?? null, log);
     return new OnnxEmbedder(
@@ -205,7 +188,7 @@ export class OnnxEmbedder implements Embedder {
     );
   }
 
-  private static async openTower(pack: PackInfo, file: string, preferredOutput: string, mainInput: string, settings: SessionSettings, dim: number): Promise<Tower> {
+  private static async openTower(pack: PackInfo, file: string, pooling: Pooling, mainInput: string, settings: SessionSettings, dim: number): Promise<Tower> {
     let created;
     try {
       created = await createSession(path.join(pack.dir, file), settings);
@@ -221,14 +204,14 @@ export class OnnxEmbedder implements Embedder {
     }
     let output: string;
     try {
-      output = pickOutput(session, preferredOutput, file);
+      output = embeddingOutput(session.outputNames, pooling, file);
       const outDim = outputDim(session, output);
       if (outDim !== undefined && outDim !== dim) throw new PackError(file, `${file} outputs vectors of ${outDim} values; config.json says ${dim}`);
     } catch (err) {
       await session.release();
       throw err;
     }
-    return { session, output, report, queue: new RunQueue() };
+    return { session, output, pooling, report, queue: new RunQueue() };
   }
 
   get threads(): number {
@@ -238,9 +221,9 @@ export class OnnxEmbedder implements Embedder {
   /** Model only: a ready [n,3,H,W] tensor to normalised vectors (the bench's model-only figure uses this). */
   async embedPixels(pixels: Float32Array, n: number, signal?: AbortSignal): Promise<Float32Array[]> {
     const { height, width } = this.preprocessor.spec;
-    const { session, output, queue } = await this.tower('vision');
+    const { session, output, pooling, queue } = await this.tower('vision');
     const result = await queue.run(() => session.run({ pixel_values: new ort.Tensor('float32', pixels, [n, 3, height, width]) }, [output]), signal);
-    return normalizedRows(result[output]!.data as Float32Array, n, this.dim);
+    return embeddingRows(result[output] as ort.TypedTensor<'float32'>, n, this.dim, pooling);
   }
 
   /**
@@ -285,14 +268,14 @@ export class OnnxEmbedder implements Embedder {
     const { signal } = options;
     const out: Float32Array[] = [];
     signal?.throwIfAborted();
-    const { session, output, queue } = await this.tower('text');
+    const { session, output, pooling, queue } = await this.tower('text');
     for (let start = 0; start < texts.length; start += this.textBatchSize) {
       signal?.throwIfAborted();
       const tokens = this.text.encode(texts.slice(start, start + this.textBatchSize));
       const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', tokens.ids, [tokens.batch, tokens.length]) };
       if (session.inputNames.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', tokens.mask, [tokens.batch, tokens.length]);
       const result = await queue.run(() => session.run(feeds, [output]), signal);
-      out.push(...normalizedRows(result[output]!.data as Float32Array, tokens.batch, this.dim));
+      out.push(...embeddingRows(result[output] as ort.TypedTensor<'float32'>, tokens.batch, this.dim, pooling, tokens.mask));
     }
     return out;
   }

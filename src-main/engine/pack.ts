@@ -2,7 +2,8 @@ import { AppError } from '../shared/errors.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ModelFamily } from './types.js';
+import type { FamilyName } from '../shared/families.js';
+import { FAMILIES, type FamilyTraits, familyOfModelType, supportedModelTypes } from './families.js';
 import { type Variant, VARIANT_SUFFIXES, towerFile } from './variants.js';
 
 /** A model pack folder in the Hugging Face / Transformers.js ONNX layout, checked but not loaded. */
@@ -10,7 +11,9 @@ export interface PackInfo {
   id: string;
   dir: string;
   name: string;
-  family: ModelFamily;
+  family: FamilyName;
+  /** What the family does (tokenizer, preprocessing, outputs, scoring): FAMILIES[family], read once here. */
+  traits: FamilyTraits;
   /** Embedding size from config.json (confirmed against the graph when loaded). */
   dim: number;
   /** Variants with both a vision and a text tower installed, in VARIANT_SUFFIXES order. */
@@ -64,10 +67,11 @@ async function readPack(dir: string, id: string, sizeBytes: number): Promise<Pac
   await checkJsonShape(dir, 'tokenizer.json');
 
   const modelType = config.model_type;
-  if (modelType !== 'siglip' && modelType !== 'clip') {
-    throw new PackError('config.json', `model pack "${id}": config.json model_type is ${JSON.stringify(modelType)}; supported: "siglip", "clip"`);
+  const family = familyOfModelType(modelType);
+  if (!family) {
+    throw new PackError('config.json', `model pack "${id}": config.json model_type is ${JSON.stringify(modelType)}; supported: ${supportedModelTypes()}`);
   }
-  const family: ModelFamily = modelType;
+  const traits = FAMILIES[family];
   const variants: Variant[] = [];
   const combinedVariants: Variant[] = [];
   const problems: Array<{ file: string; reason: string }> = [];
@@ -91,7 +95,8 @@ async function readPack(dir: string, id: string, sizeBytes: number): Promise<Pac
     dir,
     name: typeof lookalike.name === 'string' ? lookalike.name : typeof config._name_or_path === 'string' && config._name_or_path ? config._name_or_path : id,
     family,
-    dim: configDim(config, family),
+    traits,
+    dim: configDim(config, traits),
     variants,
     combinedVariants,
     demo: lookalike.demo === true,
@@ -101,13 +106,14 @@ async function readPack(dir: string, id: string, sizeBytes: number): Promise<Pac
   };
 }
 
-/** Embedding size as the HF configs define it (defaults of SiglipConfig / CLIPConfig when absent). */
-export function configDim(config: Record<string, unknown>, family: ModelFamily): number {
-  const text = (config.text_config ?? {}) as Record<string, unknown>;
-  const vision = (config.vision_config ?? {}) as Record<string, unknown>;
-  const num = (v: unknown) => (typeof v === 'number' && v > 0 ? v : undefined);
-  if (family === 'clip') return num(config.projection_dim) ?? 512;
-  return num(text.projection_size) ?? num(vision.hidden_size) ?? num(text.hidden_size) ?? 768;
+/** Embedding size as the HF configs define it (the family's config default when absent). */
+export function configDim(config: Record<string, unknown>, traits: FamilyTraits): number {
+  for (const field of traits.dim.fields) {
+    let v: unknown = config;
+    for (const key of field.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+    if (typeof v === 'number' && v > 0) return v;
+  }
+  return traits.dim.fallback;
 }
 
 export async function readJsonFile(dir: string, file: string): Promise<Record<string, unknown>> {

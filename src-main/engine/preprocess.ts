@@ -1,6 +1,6 @@
 import { AppError } from '../shared/errors.js';
 import sharp, { type KernelEnum, type Sharp } from 'sharp';
-import type { ModelFamily } from './types.js';
+import { type FamilyTraits, type ImageTraits, unhandled } from './families.js';
 
 /** What preprocessor_config.json asks for, resolved once per pack. */
 export interface ImageSpec {
@@ -47,11 +47,11 @@ const PIL_KERNELS: Record<number, keyof KernelEnum> = {
   5: 'linear', // hamming: likewise
 };
 
-const CLIP_MEAN: [number, number, number] = [0.48145466, 0.4578275, 0.40821073];
-const CLIP_STD: [number, number, number] = [0.26862954, 0.26130258, 0.27577711];
-
-/** Reads preprocessor_config.json the way the HF image processors do (old `mean`/`std` keys included). */
-export function imageSpec(pre: Record<string, unknown>, family: ModelFamily): ImageSpec {
+/**
+ * Reads preprocessor_config.json the way the HF image processors do (old `mean`/`std` keys
+ * included); what the file leaves open comes from the family's traits.
+ */
+export function imageSpec(pre: Record<string, unknown>, { image: traits }: FamilyTraits): ImageSpec {
   const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const triple = (v: unknown): [number, number, number] | undefined => {
     if (typeof v === 'number') return [v, v, v];
@@ -62,7 +62,7 @@ export function imageSpec(pre: Record<string, unknown>, family: ModelFamily): Im
   const doResize = pre.do_resize !== false;
   let resize: ImageSpec['resize'] = null;
   if (doResize) {
-    if (typeof size === 'number') resize = family === 'clip' ? { kind: 'shortestEdge', shortestEdge: size } : { kind: 'exact', height: size, width: size };
+    if (typeof size === 'number') resize = bareSize(size, traits.sizeNumber);
     else if (size && num(size.shortest_edge)) resize = { kind: 'shortestEdge', shortestEdge: num(size.shortest_edge)! };
     else if (size && num(size.height) && num(size.width)) resize = { kind: 'exact', height: num(size.height)!, width: num(size.width)! };
     else throw new Error(`preprocessor_config.json: unsupported "size" ${JSON.stringify(size)}`);
@@ -77,7 +77,6 @@ export function imageSpec(pre: Record<string, unknown>, family: ModelFamily): Im
   const outH = crop?.height ?? (resize?.kind === 'exact' ? resize.height : undefined);
   const outW = crop?.width ?? (resize?.kind === 'exact' ? resize.width : undefined);
   if (!outH || !outW) throw new Error('preprocessor_config.json gives no fixed output size (needs size.height/width or crop_size)');
-  const defaults = family === 'clip' ? { mean: CLIP_MEAN, std: CLIP_STD } : { mean: [0.5, 0.5, 0.5] as [number, number, number], std: [0.5, 0.5, 0.5] as [number, number, number] };
   const doNormalize = pre.do_normalize !== false;
   const resample = num(pre.resample) ?? 2; // transformers.js default when absent
   return {
@@ -85,11 +84,23 @@ export function imageSpec(pre: Record<string, unknown>, family: ModelFamily): Im
     crop,
     kernel: PIL_KERNELS[resample] ?? 'cubic',
     rescale: pre.do_rescale === false ? null : (num(pre.rescale_factor) ?? 1 / 255),
-    mean: doNormalize ? (triple(pre.image_mean) ?? triple(pre.mean) ?? defaults.mean) : [0, 0, 0],
-    std: doNormalize ? (triple(pre.image_std) ?? triple(pre.std) ?? defaults.std) : [1, 1, 1],
+    mean: doNormalize ? (triple(pre.image_mean) ?? triple(pre.mean) ?? traits.mean) : [0, 0, 0],
+    std: doNormalize ? (triple(pre.image_std) ?? triple(pre.std) ?? traits.std) : [1, 1, 1],
     height: outH,
     width: outW,
   };
+}
+
+/** A `size` given as one number, read the family's way. */
+function bareSize(size: number, reading: ImageTraits['sizeNumber']): ImageSpec['resize'] {
+  switch (reading) {
+    case 'shortestEdge':
+      return { kind: 'shortestEdge', shortestEdge: size };
+    case 'square':
+      return { kind: 'exact', height: size, width: size };
+    default:
+      return unhandled(reading);
+  }
 }
 
 /** Per-channel lookup tables: uint8 value -> normalised float32, as rescale then (x - mean) / std. */

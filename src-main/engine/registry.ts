@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { AppError } from '../shared/errors.js';
+import type { FamilyName } from '../shared/families.js';
 import { type EmbedderOptions, OnnxEmbedder } from './embedder.js';
 import { downloadPack, isHubRepoId } from './hub.js';
 import { commitPack, copyFolder, extractZip, findPackRoot, validatePackId } from './install.js';
@@ -23,7 +25,7 @@ export type PackSource = 'installed' | 'bundled' | 'extra';
 export interface ModelListing {
   id: string;
   name: string;
-  family: 'siglip' | 'clip' | null;
+  family: FamilyName | null;
   dim: number | null;
   variants: string[];
   /** The variant a session loads: the configured one (LOOKALIKE_VARIANT), else the one chosen for this pack, else the best installed. */
@@ -101,13 +103,16 @@ export class ModelRegistry {
     return out;
   }
 
-  /** Default pack: the first real SigLIP pack, else the first real pack of any family, else demo-siglip. */
+  /**
+   * Default pack: the first real pack of a family preferred as default (SigLIP), else the first
+   * real pack of any family, else demo-siglip, else the first pack of a preferred family.
+   */
   static pickDefault(packs: PackInfo[]): PackInfo | undefined {
     return (
-      packs.find((p) => !p.demo && p.family === 'siglip') ??
+      packs.find((p) => !p.demo && p.traits.preferAsDefault) ??
       packs.find((p) => !p.demo) ??
       packs.find((p) => p.id === 'demo-siglip') ??
-      packs.find((p) => p.family === 'siglip') ??
+      packs.find((p) => p.traits.preferAsDefault) ??
       packs[0]
     );
   }
@@ -149,16 +154,20 @@ export class ModelRegistry {
     return { models, defaultModel: def?.id ?? null };
   }
 
+  /**
+   * The pack `id` (the default pack when omitted). Every feature gets the same errors from here:
+   * no usable pack installed and a broken pack are `unavailable`, an unknown id `not_found`.
+   */
   async resolve(id?: string): Promise<PackInfo> {
     const scanned = await this.scan();
     if (!id) {
       const def = await this.chooseDefault(scanned.flatMap((s) => (s.check.ok ? [s.check.pack] : [])));
-      if (!def) throw new Error('no usable model pack is installed; run "lookalike models install <folder|zip|repo>"');
+      if (!def) throw new AppError('unavailable', 'no usable model pack is installed; run "lookalike models install <folder|zip|repo>"');
       return def;
     }
     const found = scanned.find((s) => checkId(s.check) === id);
     if (!found) throw new NotFoundError(`no model pack "${id}" (installed: ${scanned.map((s) => checkId(s.check)).join(', ') || 'none'})`);
-    if (!found.check.ok) throw new Error(found.check.error);
+    if (!found.check.ok) throw new AppError('unavailable', found.check.error);
     return found.check.pack;
   }
 
@@ -354,8 +363,6 @@ export class ModelRegistry {
     await Promise.all(all.map(async (p) => (await p.catch(() => null))?.close()));
   }
 }
-
-/** Lets the API layer map errors to `not_found` / `bad_request` without the engine knowing about the API. */
 
 /** The remembered variant of a pack while it is still installed in it. */
 function chosenVariant(state: VariantState, pack: PackInfo): string | null {

@@ -3,7 +3,8 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { PackInfo } from './pack.js';
 import type { TextEncoder } from './text.js';
-import type { ModelFamily, Scoring } from './types.js';
+import { type FamilyTraits, unhandled } from './families.js';
+import type { Scoring } from './types.js';
 import { towerFile } from './variants.js';
 
 /** Where a pack's score constants came from, for logs and the Models page. */
@@ -14,12 +15,6 @@ export interface DerivedScoring {
   source: ScoringSource;
   warning?: string;
 }
-
-/** Published constants, used only when a pack has neither a combined graph nor config values. */
-export const DEFAULT_SCORING: Record<ModelFamily, Scoring> = {
-  siglip: { kind: 'sigmoid', scale: 117.33, bias: -12.93 },
-  clip: { kind: 'softmax', scale: 100 },
-};
 
 const PROBE_TEXTS = ['a photo of a cat', 'a red running shoe', 'a blue ceramic mug', 'a wooden chair'];
 
@@ -85,20 +80,32 @@ export async function scoringFromCombinedModel(pack: PackInfo, text: TextEncoder
       cos.push(img.reduce((s, x, i) => s + x * txt[i]!, 0));
     }
     const { a, b } = fitLine(cos, Array.from(logits.data as Float32Array).slice(0, tokens.batch));
-    return pack.family === 'siglip' ? { kind: 'sigmoid', scale: a, bias: b } : { kind: 'softmax', scale: a };
+    return headScoring(pack.traits, a, b)!;
   } finally {
     await session.release();
   }
 }
 
-/** Values a pack may carry in config.json: `logit_scale` (log-space, as in the weights) and `logit_bias`. */
-export function scoringFromConfig(config: Record<string, unknown>, family: ModelFamily): Scoring | null {
+/** The family's head with these constants: logit = scale*cos (+ bias: a sigmoid head without one is unknown, null). */
+function headScoring(traits: FamilyTraits, scale: number, bias: number | undefined): Scoring | null {
+  const kind = traits.scoring.defaults.kind;
+  switch (kind) {
+    case 'sigmoid':
+      return bias === undefined ? null : { kind, scale, bias };
+    case 'softmax':
+      return { kind, scale };
+    default:
+      return unhandled(kind);
+  }
+}
+
+/** Values a pack may carry in config.json: `logit_scale` (log-space, as in the weights) and `logit_bias` (a sigmoid head needs it). */
+export function scoringFromConfig(config: Record<string, unknown>, traits: FamilyTraits): Scoring | null {
   const lookalike = (config.lookalike ?? {}) as Record<string, unknown>;
   const scale = [lookalike.logit_scale, config.logit_scale].find((v): v is number => typeof v === 'number');
   const bias = [lookalike.logit_bias, config.logit_bias].find((v): v is number => typeof v === 'number');
   if (scale === undefined) return null;
-  if (family === 'siglip') return bias === undefined ? null : { kind: 'sigmoid', scale: Math.exp(scale), bias };
-  return { kind: 'softmax', scale: Math.exp(scale) };
+  return headScoring(traits, Math.exp(scale), bias);
 }
 
 /** A small JSON file of derived constants keyed by pack folder + revision, so the graph runs once. */
@@ -149,12 +156,12 @@ export async function resolveScoring(
       graphError = err instanceof Error ? err.message : String(err);
     }
   }
-  const fromConfig = scoringFromConfig(pack.config, pack.family);
+  const fromConfig = scoringFromConfig(pack.config, pack.traits);
   if (fromConfig) result = { scoring: fromConfig, source: 'config.json' };
   else {
-    const warning = `model pack "${pack.id}": score constants unknown (${graphError}; none in config.json); using published ${pack.family === 'siglip' ? 'SigLIP base' : 'CLIP'} defaults`;
+    const warning = `model pack "${pack.id}": score constants unknown (${graphError}; none in config.json); using published ${pack.traits.scoring.publishedAs} defaults`;
     log(`warning: ${warning}`);
-    result = { scoring: DEFAULT_SCORING[pack.family], source: 'default', warning };
+    result = { scoring: { ...pack.traits.scoring.defaults }, source: 'default', warning };
   }
   await cache?.set(key, result).catch(() => undefined);
   return result;

@@ -1,3 +1,4 @@
+import { unhandled } from './families.js';
 import type { Scoring } from './types.js';
 
 /** Cosine similarity of two L2-normalised vectors (the engine returns them normalised). */
@@ -26,7 +27,14 @@ export function softmax(logits: readonly number[]): number[] {
 
 /** The logit a pack's head gives one image-text pair: scale*cos (+ bias for SigLIP). */
 export function pairLogit(scoring: Scoring, cos: number): number {
-  return scoring.kind === 'sigmoid' ? scoring.scale * cos + scoring.bias : scoring.scale * cos;
+  switch (scoring.kind) {
+    case 'sigmoid':
+      return scoring.scale * cos + scoring.bias;
+    case 'softmax':
+      return scoring.scale * cos;
+    default:
+      return unhandled(scoring);
+  }
 }
 
 /**
@@ -44,6 +52,12 @@ export function matchProbability(scoring: Scoring, cos: number): number {
  * CLIP: softmax over the candidates (sums to 1; meaningful only relative to this candidate set).
  */
 export function candidateScores(scoring: Scoring, cosines: readonly number[]): number[] {
-  if (scoring.kind === 'sigmoid') return cosines.map((c) => sigmoid(pairLogit(scoring, c)));
-  return softmax(cosines.map((c) => pairLogit(scoring, c)));
+  switch (scoring.kind) {
+    case 'sigmoid':
+      return cosines.map((c) => sigmoid(pairLogit(scoring, c)));
+    case 'softmax':
+      return softmax(cosines.map((c) => pairLogit(scoring, c)));
+    default:
+      return unhandled(scoring);
+  }
 }

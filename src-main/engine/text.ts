@@ -2,11 +2,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { PackError, readJsonFile } from './pack.js';
-import type { ModelFamily } from './types.js';
+import type { FamilyTraits, TextTraits } from './families.js';
 
-/** How a pack's text becomes input_ids, resolved from its tokenizer files and config. */
+/** How a pack's text becomes input_ids, resolved from its tokenizer files, its config and its family's traits. */
 export interface TextSpec {
-  family: ModelFamily;
   maxLength: number;
   /** Prepended (CLIP's <|startoftext|>; SigLIP only if tokenizer_config says add_bos_token). */
   bosId: number | null;
@@ -15,6 +14,8 @@ export interface TextSpec {
   /** SigLIP always pads to maxLength (it pools the last position, unmasked); CLIP pads to the longest in the batch. */
   padToMax: boolean;
   lowercase: boolean;
+  /** Runs of whitespace become one space (CLIP; and wherever punctuation is stripped). */
+  collapseWhitespace: boolean;
   /** SigLIP v1's reference tokenizer drops ASCII punctuation and collapses whitespace before encoding. */
   stripPunctuation: boolean;
 }
@@ -38,6 +39,20 @@ function tokenText(v: unknown): string | undefined {
   return undefined;
 }
 
+/** The BOS id: required of the tokenizer files when the family always starts with one, else as tokenizer_config says. */
+function bosId(rule: TextTraits['bos'], tokenizerConfig: Record<string, unknown>, idOf: (key: 'bos_token') => number | undefined): number | null {
+  if (rule === 'ifAddBosToken') return tokenizerConfig.add_bos_token === true ? (idOf('bos_token') ?? null) : null;
+  const id = idOf('bos_token');
+  if (id === undefined) throw new PackError('tokenizer_config.json', `the tokenizer files name no bos_token (${rule.always})`);
+  return id;
+}
+
+function stripsPunctuation(rule: TextTraits['stripPunctuation'], tokenizerConfig: Record<string, unknown>, tokenizerJson: Record<string, unknown>): boolean {
+  if (!rule) return false;
+  const modelType = ((tokenizerJson.model ?? {}) as { type?: unknown }).type;
+  return rule.tokenizerClasses.includes(tokenizerConfig.tokenizer_class as string) || rule.tokenizerModels.includes(modelType as string);
+}
+
 export class TextEncoder {
   constructor(
     private readonly tokenizer: Tokenizer,
@@ -45,21 +60,21 @@ export class TextEncoder {
   ) {}
 
   /** Loads tokenizer.json + tokenizer_config.json (+ special_tokens_map.json) and the config rules of a pack. */
-  static async fromPack(dir: string, family: ModelFamily, config: Record<string, unknown>): Promise<TextEncoder> {
+  static async fromPack(dir: string, traits: FamilyTraits, config: Record<string, unknown>): Promise<TextEncoder> {
     const tokenizerJson = await readJsonFile(dir, 'tokenizer.json');
     const tokenizerConfig = await readJsonFile(dir, 'tokenizer_config.json');
     const specialMap = await fs
       .readFile(path.join(dir, 'special_tokens_map.json'), 'utf8')
       .then((t) => JSON.parse(t) as Record<string, unknown>)
       .catch(() => ({}) as Record<string, unknown>);
-    return TextEncoder.fromObjects(tokenizerJson, tokenizerConfig, specialMap, family, config);
+    return TextEncoder.fromObjects(tokenizerJson, tokenizerConfig, specialMap, traits, config);
   }
 
   static fromObjects(
     tokenizerJson: Record<string, unknown>,
     tokenizerConfig: Record<string, unknown>,
     specialMap: Record<string, unknown>,
-    family: ModelFamily,
+    { text: traits }: FamilyTraits,
     config: Record<string, unknown>,
   ): TextEncoder {
     let tokenizer: Tokenizer;
@@ -76,35 +91,20 @@ export class TextEncoder {
     const eosId = idOf('eos_token');
     if (eosId === undefined) throw new PackError('tokenizer_config.json', 'tokenizer_config.json / special_tokens_map.json name no eos_token found in tokenizer.json');
     const textConfig = (config.text_config ?? {}) as Record<string, unknown>;
-    const positions = typeof textConfig.max_position_embeddings === 'number' ? textConfig.max_position_embeddings : family === 'clip' ? 77 : 64;
+    const positions = typeof textConfig.max_position_embeddings === 'number' ? textConfig.max_position_embeddings : traits.maxPositions;
     const modelMax = tokenizerConfig.model_max_length;
     // Gemma-style configs carry a huge sentinel model_max_length; the position table is the real limit.
     const maxLength = typeof modelMax === 'number' && modelMax > 1 && modelMax < positions ? modelMax : positions;
-    const modelType = ((tokenizerJson.model ?? {}) as { type?: unknown }).type;
-    if (family === 'clip') {
-      const bosId = idOf('bos_token');
-      if (bosId === undefined) throw new PackError('tokenizer_config.json', 'CLIP tokenizer files name no bos_token (<|startoftext|>)');
-      return new TextEncoder(tokenizer, {
-        family,
-        maxLength,
-        bosId,
-        eosId,
-        padId: idOf('pad_token') ?? eosId,
-        padToMax: false,
-        lowercase: true,
-        stripPunctuation: false,
-      });
-    }
+    const stripPunctuation = stripsPunctuation(traits.stripPunctuation, tokenizerConfig, tokenizerJson);
     return new TextEncoder(tokenizer, {
-      family,
       maxLength,
-      bosId: tokenizerConfig.add_bos_token === true ? (idOf('bos_token') ?? null) : null,
+      bosId: bosId(traits.bos, tokenizerConfig, idOf),
       eosId,
       padId: idOf('pad_token') ?? eosId,
-      padToMax: true,
-      // SigLIP v1 lowercases (do_lower_case); SigLIP2 was trained on lowercased text but HF's tokenizer may not lowercase.
-      lowercase: true,
-      stripPunctuation: tokenizerConfig.tokenizer_class === 'SiglipTokenizer' || modelType === 'Unigram',
+      padToMax: traits.padToMax,
+      lowercase: traits.lowercase,
+      collapseWhitespace: traits.collapseWhitespace || stripPunctuation,
+      stripPunctuation,
     });
   }
 
@@ -112,7 +112,7 @@ export class TextEncoder {
   canonicalize(text: string): string {
     let t = text;
     if (this.spec.stripPunctuation) t = t.replace(ASCII_PUNCTUATION, '');
-    if (this.spec.stripPunctuation || this.spec.family === 'clip') t = t.replace(/\s+/g, ' ').trim();
+    if (this.spec.collapseWhitespace) t = t.replace(/\s+/g, ' ').trim();
     return this.spec.lowercase ? t.toLowerCase() : t;
   }
 

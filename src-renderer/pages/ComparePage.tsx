@@ -212,7 +212,7 @@ function QueryResult({ out }: { out: QueryOut }) {
           label: `${r.model.id}`,
           value: r.ms,
           detail: `· ${r.model.provider}${r.loadMs ? ` · ${t('cmp.load', { ms: formatMs(language, r.loadMs) })}` : ''}`,
-          tone: r.model.family === 'clip' ? ('b' as const) : ('a' as const),
+          tone: r.model.kind === 'softmax' ? ('b' as const) : ('a' as const),
         }))}
       />
       <div className="compare-columns">
@@ -233,7 +233,7 @@ function QueryResult({ out }: { out: QueryOut }) {
                       {hit.probability !== null ? ` · ${t('cmp.probability', { p: formatProbability(language, hit.probability) })}` : ''}
                     </span>
                   </span>
-                  {hit.onlyHere ? <span className={run.model.family === 'clip' ? 'badge ok' : 'badge accent'}>{t('cmp.onlyHere')}</span> : null}
+                  {hit.onlyHere ? <span className={run.model.kind === 'softmax' ? 'badge ok' : 'badge accent'}>{t('cmp.onlyHere')}</span> : null}
                 </li>
               ))}
             </ol>

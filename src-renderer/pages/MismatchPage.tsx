@@ -7,6 +7,7 @@ import { Icon } from '../components/icons';
 import { Thumb } from '../components/ListingCard';
 import { VirtualList } from '../components/VirtualList';
 import { downloadText } from '../download';
+import { familyLabel } from '../family-label';
 import { formatNumber, formatProbability, formatScore } from '../format';
 import { useCall } from '../hooks/useCall';
 import { useHotkeys } from '../hooks/useHotkeys';
@@ -243,7 +244,7 @@ export function MismatchPage({ status, navigate }: PageProps) {
               <div className="mm-scores">
                 {item.probability !== null ? (
                   <div className="score-block">
-                    <div className="score-label">{t('mm.probability', { model: data.model.family === 'siglip' ? 'SigLIP' : data.model.id })}</div>
+                    <div className="score-label">{t('mm.probability', { model: data.model.kind === 'sigmoid' ? familyLabel(data.model.family) : data.model.id })}</div>
                     <div className="score-value" data-testid="mm-probability">
                       {formatProbability(language, item.probability)}
                     </div>
@@ -253,7 +254,7 @@ export function MismatchPage({ status, navigate }: PageProps) {
                 ) : null}
                 {item.relativeScore !== null ? (
                   <div className="score-block">
-                    <div className="score-label">{t('mm.relative', { model: (data.model.family === 'clip' ? data.model : data.relativeModel)?.id ?? 'CLIP' })}</div>
+                    <div className="score-label">{t('mm.relative', { model: (data.model.kind === 'softmax' ? data.model : data.relativeModel)?.id ?? 'CLIP' })}</div>
                     <div className="score-value">{formatScore(item.relativeScore)}</div>
                     <Meter value={item.relativeScore} tone="b" />
                     <div className="muted small">{t('mm.relativeNote')}</div>

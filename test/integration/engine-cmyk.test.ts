@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FAMILIES } from '../../src-main/engine/families.js';
 import { cmykToRgb, decodeToRgb, imageSpec } from '../../src-main/engine/preprocess.js';
 import { ModelRegistry } from '../../src-main/engine/registry.js';
 import { DEFAULT_NEAR } from '../../src-main/features/duplicates/tiers.js';
@@ -12,7 +13,7 @@ import { appRoot } from '../../src-main/shared/paths.js';
 const dir = path.join(appRoot, 'test', 'fixtures', 'cmyk');
 const read = (name: string) => fs.readFileSync(path.join(dir, name));
 /** Identity size: the decoded pixels are compared with the reference before any resampling. */
-const FULL = imageSpec({ size: { height: 192, width: 256 }, resample: 3 }, 'siglip');
+const FULL = imageSpec({ size: { height: 192, width: 256 }, resample: 3 }, FAMILIES.siglip);
 
 async function rgbOf(png: Buffer): Promise<Buffer> {
   return sharp(png).removeAlpha().raw().toBuffer();

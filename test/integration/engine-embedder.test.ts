@@ -4,6 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OnnxEmbedder } from '../../src-main/engine/embedder.js';
+import { FAMILIES } from '../../src-main/engine/families.js';
 import { NO_VULKAN, findVulkanLoader } from '../../src-main/engine/providers.js';
 import { inspectPack, type PackInfo } from '../../src-main/engine/pack.js';
 import { ImageDecodeError } from '../../src-main/engine/preprocess.js';
@@ -201,7 +202,7 @@ describe.skipIf(!hasDemo)('decoding on a worker thread', () => {
   it('gives exactly the tensors of decoding in place, and names a bad image by its index', async () => {
     const { DecodePool } = await import('../../src-main/engine/decode-pool.js');
     const { ImagePreprocessor, imageSpec } = await import('../../src-main/engine/preprocess.js');
-    const spec = imageSpec({ size: { shortest_edge: 64 }, do_center_crop: true, crop_size: { height: 64, width: 64 }, resample: 3 }, 'clip');
+    const spec = imageSpec({ size: { shortest_edge: 64 }, do_center_crop: true, crop_size: { height: 64, width: 64 }, resample: 3 }, FAMILIES.clip);
     const inline = new ImagePreprocessor(spec);
     const pool = new DecodePool(spec, inline.limits);
     try {

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FAMILIES } from '../../src-main/engine/families.js';
 import { inspectPack } from '../../src-main/engine/pack.js';
 import { defaultProviderOrder, findVulkanLoader, parseProviderOrder, physicalCores, physicalCoresFromTopology, sessionSettings } from '../../src-main/engine/providers.js';
 import { fitLine, scoringFromConfig } from '../../src-main/engine/scoring.js';
@@ -74,15 +75,15 @@ describe('score constants', () => {
     expect(() => fitLine([0.3, 0.3], [1, 2])).toThrow(/identical similarities/);
   });
   it('reads log-space logit_scale/logit_bias from config.json', () => {
-    expect(scoringFromConfig({ lookalike: { logit_scale: Math.log(10), logit_bias: -10 } }, 'siglip')).toEqual({ kind: 'sigmoid', scale: expect.closeTo(10, 9), bias: -10 });
-    expect(scoringFromConfig({ logit_scale: Math.log(100) }, 'clip')).toEqual({ kind: 'softmax', scale: expect.closeTo(100, 9) });
-    expect(scoringFromConfig({}, 'siglip')).toBeNull();
+    expect(scoringFromConfig({ lookalike: { logit_scale: Math.log(10), logit_bias: -10 } }, FAMILIES.siglip)).toEqual({ kind: 'sigmoid', scale: expect.closeTo(10, 9), bias: -10 });
+    expect(scoringFromConfig({ logit_scale: Math.log(100) }, FAMILIES.clip)).toEqual({ kind: 'softmax', scale: expect.closeTo(100, 9) });
+    expect(scoringFromConfig({}, FAMILIES.siglip)).toBeNull();
   });
   it('the bundled demo packs carry the same constants in config.json as their weights', async () => {
     for (const [pack, family] of [['demo-siglip', 'siglip'], ['demo-clip', 'clip']] as const) {
       const config = JSON.parse(await fs.readFile(path.join('resources/models', pack, 'config.json'), 'utf8'));
       const fixture = JSON.parse(await fs.readFile(path.join('test/fixtures/parity', `${pack}.json`), 'utf8'));
-      const scoring = scoringFromConfig(config, family);
+      const scoring = scoringFromConfig(config, FAMILIES[family]);
       expect(scoring?.scale).toBeCloseTo(fixture.logit_scale, 3);
       if (scoring?.kind === 'sigmoid') expect(scoring.bias).toBeCloseTo(fixture.logit_bias, 3);
     }

@@ -1,6 +1,7 @@
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { FAMILIES } from '../../src-main/engine/families.js';
 import { ImageDecodeError, ImagePreprocessor, decodeToRgb, imageSpec, shortestEdgeSize } from '../../src-main/engine/preprocess.js';
 
 const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073];
@@ -28,18 +29,18 @@ function closeTo(actual: Float32Array, want: number[], tol = 1e-6): void {
 
 describe('imageSpec', () => {
   it('reads SigLIP v1: squash to height x width, bicubic, mean/std 0.5 (old mean/std keys too)', () => {
-    const spec = imageSpec({ size: { height: 224, width: 224 }, resample: 3, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], rescale_factor: 1 / 255 }, 'siglip');
+    const spec = imageSpec({ size: { height: 224, width: 224 }, resample: 3, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], rescale_factor: 1 / 255 }, FAMILIES.siglip);
     expect(spec).toMatchObject({ resize: { kind: 'exact', height: 224, width: 224 }, crop: null, kernel: 'cubic', mean: [0.5, 0.5, 0.5], height: 224, width: 224 });
   });
   it('reads SigLIP2: bilinear (resample 2)', () => {
-    expect(imageSpec({ size: { height: 256, width: 256 }, resample: 2, image_mean: [0.5, 0.5, 0.5], image_std: [0.5, 0.5, 0.5] }, 'siglip').kernel).toBe('linear');
+    expect(imageSpec({ size: { height: 256, width: 256 }, resample: 2, image_mean: [0.5, 0.5, 0.5], image_std: [0.5, 0.5, 0.5] }, FAMILIES.siglip).kernel).toBe('linear');
   });
   it('reads CLIP: shortest edge then centre crop, CLIP mean/std', () => {
-    const spec = imageSpec({ size: { shortest_edge: 224 }, do_center_crop: true, crop_size: { height: 224, width: 224 }, resample: 3, image_mean: CLIP_MEAN, image_std: CLIP_STD }, 'clip');
+    const spec = imageSpec({ size: { shortest_edge: 224 }, do_center_crop: true, crop_size: { height: 224, width: 224 }, resample: 3, image_mean: CLIP_MEAN, image_std: CLIP_STD }, FAMILIES.clip);
     expect(spec).toMatchObject({ resize: { kind: 'shortestEdge', shortestEdge: 224 }, crop: { height: 224, width: 224 }, height: 224, width: 224, mean: CLIP_MEAN });
   });
   it('refuses a config with no output size', () => {
-    expect(() => imageSpec({ size: { longest_edge: 3 } }, 'siglip')).toThrow(/unsupported "size"/);
+    expect(() => imageSpec({ size: { longest_edge: 3 } }, FAMILIES.siglip)).toThrow(/unsupported "size"/);
   });
   it('keeps the long side int()-truncated like transformers', () => {
     expect(shortestEdgeSize(300, 200, 224)).toEqual({ width: 336, height: 224 });
@@ -49,32 +50,32 @@ describe('imageSpec', () => {
 
 describe('preprocessing to NCHW float32', () => {
   it('SigLIP at the image size is an identity resize: exact normalised pixels, planar', async () => {
-    const pre = new ImagePreprocessor(imageSpec({ size: { height: 2, width: 4 }, resample: 3 }, 'siglip'));
+    const pre = new ImagePreprocessor(imageSpec({ size: { height: 2, width: 4 }, resample: 3 }, FAMILIES.siglip));
     closeTo(await pre.batch([await png(PIXELS_4x2, 4, 2)]), expected(PIXELS_4x2, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]));
   });
 
   it('CLIP crops the centre at floor((dim - crop) / 2) with CLIP mean/std', async () => {
-    const pre = new ImagePreprocessor(imageSpec({ size: { shortest_edge: 2 }, do_center_crop: true, crop_size: { height: 2, width: 2 }, resample: 3 }, 'clip'));
+    const pre = new ImagePreprocessor(imageSpec({ size: { shortest_edge: 2 }, do_center_crop: true, crop_size: { height: 2, width: 2 }, resample: 3 }, FAMILIES.clip));
     // 4 wide, crop 2: offset 1 -> columns 1 and 2.
     const cropped = [PIXELS_4x2[1]!, PIXELS_4x2[2]!, PIXELS_4x2[5]!, PIXELS_4x2[6]!];
     closeTo(await pre.batch([await png(PIXELS_4x2, 4, 2)]), expected(cropped, CLIP_MEAN, CLIP_STD), 1e-5);
   });
 
   it('SigLIP squashes to the target size ignoring aspect ratio (uniform colour stays exact)', async () => {
-    const pre = new ImagePreprocessor(imageSpec({ size: { height: 4, width: 4 }, resample: 3 }, 'siglip'));
+    const pre = new ImagePreprocessor(imageSpec({ size: { height: 4, width: 4 }, resample: 3 }, FAMILIES.siglip));
     const wide = await png(Array.from({ length: 16 }, () => [200, 100, 50]), 8, 2);
     closeTo(await pre.batch([wide]), expected(Array.from({ length: 16 }, () => [200, 100, 50]), [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]), 1e-5);
   });
 
   it('stacks a batch in input order', async () => {
-    const pre = new ImagePreprocessor(imageSpec({ size: { height: 1, width: 1 } }, 'siglip'));
+    const pre = new ImagePreprocessor(imageSpec({ size: { height: 1, width: 1 } }, FAMILIES.siglip));
     const out = await pre.batch([await png([[255, 255, 255]], 1, 1), await png([[0, 0, 0]], 1, 1)]);
     expect(Array.from(out)).toEqual([1, 1, 1, -1, -1, -1]);
   });
 });
 
 describe('decoding odd inputs to 8-bit sRGB', () => {
-  const exact = (h: number, w: number) => imageSpec({ size: { height: h, width: w }, resample: 3 }, 'siglip');
+  const exact = (h: number, w: number) => imageSpec({ size: { height: h, width: w }, resample: 3 }, FAMILIES.siglip);
 
   it('applies EXIF orientation before resizing', async () => {
     // 16x8: left half red, right half blue; orientation 6 = rotate 90 degrees clockwise -> red on top.
@@ -154,7 +155,7 @@ function bombPng(): Buffer {
 }
 
 describe('bad images fail cleanly', () => {
-  const pre = new ImagePreprocessor(imageSpec({ size: { height: 4, width: 4 } }, 'siglip'));
+  const pre = new ImagePreprocessor(imageSpec({ size: { height: 4, width: 4 } }, FAMILIES.siglip));
 
   it('refuses a decompression bomb before decoding, naming the image', async () => {
     const err = await pre.batch([await png([[1, 2, 3]], 1, 1), bombPng()]).catch((e: unknown) => e);

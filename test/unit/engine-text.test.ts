@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FAMILIES } from '../../src-main/engine/families.js';
 import { TextEncoder } from '../../src-main/engine/text.js';
 
 const META = '\u2581';
@@ -25,7 +26,7 @@ function siglipV1(): TextEncoder {
     model: { type: 'Unigram', unk_id: 2, vocab, byte_fallback: false },
   };
   const config = { tokenizer_class: 'SiglipTokenizer', do_lower_case: true, eos_token: '</s>', pad_token: '</s>', unk_token: '<unk>', model_max_length: 64, model_input_names: ['input_ids'] };
-  return TextEncoder.fromObjects(tokenizer, config, { eos_token: '</s>', pad_token: '</s>' }, 'siglip', { model_type: 'siglip', text_config: {} });
+  return TextEncoder.fromObjects(tokenizer, config, { eos_token: '</s>', pad_token: '</s>' }, FAMILIES.siglip, { model_type: 'siglip', text_config: {} });
 }
 
 /** SigLIP2 layout (Gemma): BPE with byte fallback, spaces as ▁ in the normaliser, <pad>=0 <eos>=1 <bos>=2. */
@@ -61,7 +62,7 @@ function siglip2(): TextEncoder {
   };
   const config = { tokenizer_class: 'GemmaTokenizer', add_bos_token: false, add_eos_token: true, bos_token: '<bos>', eos_token: '<eos>', pad_token: '<pad>', unk_token: '<unk>', model_max_length: 1e30 };
   // config.json's bos/eos are meaningless defaults in real SigLIP packs: they must be ignored.
-  return TextEncoder.fromObjects(tokenizer, config, {}, 'siglip', { model_type: 'siglip', text_config: { max_position_embeddings: 64, bos_token_id: 49406, eos_token_id: 49407 } });
+  return TextEncoder.fromObjects(tokenizer, config, {}, FAMILIES.siglip, { model_type: 'siglip', text_config: { max_position_embeddings: 64, bos_token_id: 49406, eos_token_id: 49407 } });
 }
 
 /** GPT-2/CLIP byte -> printable character table. */
@@ -101,7 +102,7 @@ function clip(): TextEncoder {
     model: { type: 'BPE', dropout: null, unk_token: '<|endoftext|>', continuing_subword_prefix: '', end_of_word_suffix: '</w>', fuse_unk: false, byte_fallback: false, vocab, merges },
   };
   const config = { tokenizer_class: 'CLIPTokenizer', bos_token: '<|startoftext|>', eos_token: '<|endoftext|>', pad_token: '<|endoftext|>', unk_token: '<|endoftext|>', model_max_length: 77, do_lower_case: true };
-  return TextEncoder.fromObjects(tokenizer, config, {}, 'clip', { model_type: 'clip', text_config: { max_position_embeddings: 77, bos_token_id: 0, eos_token_id: 2 } });
+  return TextEncoder.fromObjects(tokenizer, config, {}, FAMILIES.clip, { model_type: 'clip', text_config: { max_position_embeddings: 77, bos_token_id: 0, eos_token_id: 2 } });
 }
 
 const ids = (batch: { ids: BigInt64Array }) => Array.from(batch.ids, Number);

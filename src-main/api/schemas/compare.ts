@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { method } from '../method.js';
 import { ImageRef } from './common.js';
-import { ModelRef } from './mismatch.js';
+import { ModelRef } from './models.js';
 
 const ModelId = z.string().min(1).max(200);
 /** Two different packs; default: a CLIP one and a SigLIP one. */

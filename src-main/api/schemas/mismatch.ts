@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from '../method.js';
+import { ModelRef } from './models.js';
 
 const ModelId = z.string().min(1).max(200);
 const ListingId = z.string().min(1).max(500);
@@ -57,16 +58,6 @@ export const MismatchItem = z.object({
   decision: MismatchDecision.nullable(),
 });
 export type MismatchItem = z.infer<typeof MismatchItem>;
-
-export const ModelRef = z.object({
-  id: z.string(),
-  name: z.string(),
-  revision: z.string(),
-  family: z.enum(['siglip', 'clip']),
-  /** sigmoid: absolute per-pair probabilities; softmax: scores relative to a candidate set. */
-  kind: z.enum(['sigmoid', 'softmax']),
-  provider: z.string(),
-});
 
 export const LanguageSupport = z.object({
   multilingual: z.boolean(),

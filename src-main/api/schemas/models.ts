@@ -1,5 +1,20 @@
 import { z } from 'zod';
+import { FAMILY_NAMES } from '../../shared/families.js';
 import { method } from '../method.js';
+
+/** A model family's name ("siglip", "clip"). */
+export const ModelFamily = z.enum(FAMILY_NAMES);
+
+/** A loaded pack as the features that score with it (mismatch, compare) report it. */
+export const ModelRef = z.object({
+  id: z.string(),
+  name: z.string(),
+  revision: z.string(),
+  family: ModelFamily,
+  /** sigmoid: absolute per-pair probabilities; softmax: scores relative to a candidate set. */
+  kind: z.enum(['sigmoid', 'softmax']),
+  provider: z.string(),
+});
 
 const ProviderName = z.enum(['cuda', 'tensorrt', 'dml', 'coreml', 'webgpu', 'cpu']);
 /** A forced provider or order, e.g. "cpu" or "webgpu,cpu". */
@@ -28,7 +43,7 @@ export type VariantMeasurement = z.infer<typeof VariantMeasurement>;
 export const ModelListing = z.object({
   id: z.string(),
   name: z.string(),
-  family: z.enum(['siglip', 'clip']).nullable(),
+  family: ModelFamily.nullable(),
   dim: z.number().nullable(),
   variants: z.array(z.string()),
   variant: z.string().nullable(),

@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors.js';
+import { FAMILY_LABELS, type FamilyName } from '../../shared/families.js';
 import type { OnnxEmbedder } from '../../engine/embedder.js';
 import type { Services } from '../services.js';
 import { firstPackOfFamily, loadModel } from '../mismatch/models.js';
@@ -9,6 +10,9 @@ export interface LoadedPair {
   loadMs: [number, number];
 }
 
+/** The families compared when no packs are named: the first installed pack of each. */
+const DEFAULT_PAIR: readonly [FamilyName, FamilyName] = ['clip', 'siglip'];
+
 /** The two packs to compare: as given, else the first CLIP pack and the first SigLIP pack installed. */
 export async function resolvePair(services: Services, ids: readonly string[] | undefined): Promise<[string, string]> {
   if (ids) {
@@ -16,12 +20,13 @@ export async function resolvePair(services: Services, ids: readonly string[] | u
     if (ids[0] === ids[1]) throw new AppError('bad_request', `the two models must differ (both are "${ids[0]}")`);
     return [ids[0]!, ids[1]!];
   }
-  const clip = await firstPackOfFamily(services, 'clip');
-  const siglip = await firstPackOfFamily(services, 'siglip');
-  if (!clip || !siglip) {
-    throw new AppError('unavailable', `comparing needs two packs; default is one CLIP and one SigLIP pack, installed: ${clip ?? 'no CLIP'}, ${siglip ?? 'no SigLIP'} — name two with models`);
+  const [a, b] = DEFAULT_PAIR.map((f) => FAMILY_LABELS[f]);
+  const first = await firstPackOfFamily(services, DEFAULT_PAIR[0]);
+  const second = await firstPackOfFamily(services, DEFAULT_PAIR[1]);
+  if (!first || !second) {
+    throw new AppError('unavailable', `comparing needs two packs; default is one ${a} and one ${b} pack, installed: ${first ?? `no ${a}`}, ${second ?? `no ${b}`} — name two with models`);
   }
-  return [clip, siglip];
+  return [first, second];
 }
 
 export async function loadPair(services: Services, ids: readonly string[] | undefined): Promise<LoadedPair> {

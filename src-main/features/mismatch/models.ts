@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors.js';
+import type { FamilyName } from '../../shared/families.js';
 import type { OnnxEmbedder } from '../../engine/embedder.js';
 import { NotFoundError } from '../../engine/errors.js';
 import type { Services } from '../services.js';
@@ -21,7 +22,7 @@ export async function loadModel(services: Services, id: string | undefined): Pro
 }
 
 /** The first usable installed pack of a family other than `except`, or null. */
-export async function firstPackOfFamily(services: Services, family: 'siglip' | 'clip', except?: string): Promise<string | null> {
+export async function firstPackOfFamily(services: Services, family: FamilyName, except?: string): Promise<string | null> {
   const { models } = await services.models.list();
   return models.find((m) => m.status === 'ok' && m.family === family && m.id !== except)?.id ?? null;
 }
