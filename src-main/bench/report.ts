@@ -27,11 +27,28 @@ export interface BenchContext {
   /** Only these weight variants ("fp32", "quantized", ...), when given; else every installed one. */
   variants: string[];
   provider?: string;
+  /** Catalog sizes for the search and duplicates sections (--sizes), instead of their defaults. */
+  sizes?: number[];
+  /** The search section's synthetic set (--dataset); "catalog" by default. */
+  dataset?: SearchDataset;
+  /** Seed of the duplicates-quality corpus (--seed); 7 by default. */
+  seed?: number;
   /** Peak-RSS windows for figures finer than a section (e.g. per model variant). */
   memory: MemorySampler;
   log: (line: string) => void;
   signal: AbortSignal;
 }
+
+/**
+ * Which synthetic set the search section searches. "catalog" (the default, the figures the targets
+ * apply to) has the shape of product-photo embeddings: a component every photo shares (embeddings
+ * sit in a cone), ~1,000 photos per category and ~10 per product, weighted so that unrelated photos
+ * score a cosine of ~0.2, photos of the same category ~0.5 and of the same product ~0.8.
+ * "clusters" is a stress test: ~50 vectors around each of n/50 unrelated random centres, all
+ * mutually orthogonal, so nothing in the data leads a graph search towards the right cluster.
+ */
+export const searchDatasets = ['catalog', 'clusters'] as const;
+export type SearchDataset = (typeof searchDatasets)[number];
 
 export interface BenchSection {
   name: string;

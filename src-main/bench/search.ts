@@ -4,11 +4,11 @@ import path from 'node:path';
 import { annFiles } from '../index/ann.js';
 import { LocalStore } from '../index/local.js';
 import type { VectorRow } from '../index/types.js';
-import { type BenchSection, formatTable } from './report.js';
+import { type BenchSection, type SearchDataset, formatTable } from './report.js';
 
 /**
  * The "search" section of `lookalike bench`: the local store on synthetic 768-d vectors at
- * 10k, 100k and 1M (quick: 10k only), shaped like a catalog's embeddings (see SearchDataset).
+ * 10k, 100k and 1M (quick: 10k only), shaped like a catalog's embeddings (see SearchDataset in report.ts).
  * Recall@10 of the HNSW index is measured against the exact scan of the same store.
  */
 export interface SearchBenchOptions {
@@ -132,16 +132,6 @@ export function fakeSha(i: number): string {
   return i.toString(16).padStart(64, '0');
 }
 
-/**
- * Which synthetic set to search. "catalog" (the default, the figures the targets apply to) has
- * the shape of product-photo embeddings: a component every photo shares (embeddings sit in a
- * cone), ~1,000 photos per category and ~10 per product, weighted so that unrelated photos score
- * a cosine of ~0.2, photos of the same category ~0.5 and of the same product ~0.8.
- * "clusters" is a stress test: ~50 vectors around each of n/50 unrelated random centres, all
- * mutually orthogonal, so nothing in the data leads a graph search towards the right cluster.
- */
-export type SearchDataset = 'catalog' | 'clusters';
-
 export function syntheticVectors(dataset: SearchDataset, n: number, dim: number, seed: number): Float32Array {
   return dataset === 'catalog' ? catalogVectors(n, dim, seed) : clusterVectors(n, dim, seed);
 }
@@ -232,10 +222,10 @@ function round(x: number, digits = 2): number {
   return Math.round(x * f) / f;
 }
 
-/** `lookalike bench` section "search" (quick: 10k only). */
+/** `lookalike bench` section "search" (quick: 10k only; --sizes and --dataset choose others). */
 export const searchSection: BenchSection = {
   name: 'search',
-  run: (ctx) => benchSearch({ quick: ctx.quick, log: ctx.log }),
+  run: (ctx) => benchSearch({ quick: ctx.quick, sizes: ctx.sizes, dataset: ctx.dataset, log: ctx.log }),
   table(result) {
     const { rows } = result as Awaited<ReturnType<typeof benchSearch>>;
     return formatTable([

@@ -12,6 +12,7 @@ const loaders = {
   import: async () => (await import('./import.js')).importSection,
   search: async () => (await import('./search.js')).searchSection,
   duplicates: async () => (await import('./duplicates.js')).duplicatesSection,
+  'duplicates-quality': async () => (await import('./duplicates-quality.js')).duplicatesQualitySection,
 } satisfies Record<string, () => Promise<BenchSection>>;
 
 export type BenchSectionName = keyof typeof loaders;

@@ -64,7 +64,7 @@ describe('browser mode: the app on the demo catalog', () => {
     expect(await img.getAttribute('src')).toMatch(/^\/media\/thumb\/[0-9a-f]{64}$/);
     await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0);
     for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click();
-    await screenshot(page, 'search-demo'); // docs/screenshot.png is the same view: npx tsx tools/screenshot.ts
+    await screenshot(page, 'search-demo'); // docs/screenshot.png is the same view: npx tsx test/e2e/readme-screenshot.ts
   }, 180_000);
 
   it('text search: "/" focuses the box, Enter searches', async () => {

@@ -50,12 +50,36 @@ describe.skipIf(!hasDemo)('lookalike bench', () => {
     expect(stderr).toContain('[peak memory]');
   });
 
+  it('--sizes and --dataset choose the catalogs of search and duplicates; duplicates reports the CPU time of the graph', async () => {
+    const { code, stdout } = await cli(['bench', '--only', 'search,duplicates', '--sizes', '500', '--dataset', 'clusters']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.search.rows).toHaveLength(1);
+    expect(report.search.rows[0]).toMatchObject({ dataset: 'clusters', vectors: 500 });
+    expect(report.duplicates.rows).toHaveLength(1);
+    expect(report.duplicates.rows[0].images).toBe(500);
+    expect(report.duplicates.rows[0].graphCpuSeconds).toBeGreaterThan(0);
+  });
+
+  it('--sizes, --dataset and --seed with a bad value are usage errors', async () => {
+    for (const [args, message] of [
+      [['--sizes', '1000,x'], '--sizes expects comma-separated positive integers, got "x"'],
+      [['--dataset', 'bogus'], '--dataset expects catalog or clusters, got "bogus"'],
+      [['--seed', '1.5'], '--seed expects an integer'],
+    ] as const) {
+      const { code, stdout, stderr } = await cli(['bench', '--only', 'search', ...args]);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(message);
+    }
+  });
+
   it('--only with an unknown section is a usage error that names the known ones', async () => {
     const { code, stdout, stderr } = await cli(['bench', '--only', 'models,bogus']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('unknown bench section "bogus"');
     expect(stderr).toContain(`(sections: ${benchSectionNames.join(', ')})`);
-    expect(benchSectionNames).toEqual(expect.arrayContaining(['models', 'import', 'search', 'duplicates']));
+    expect(benchSectionNames).toEqual(expect.arrayContaining(['models', 'import', 'search', 'duplicates', 'duplicates-quality']));
   });
 });

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EDITS, runQuality } from '../../tools/bench-duplicates-quality.js';
+import { EDITS } from '../../src-main/bench/duplicates-edits.js';
+import { runQuality } from '../../src-main/bench/duplicates-quality.js';
 
 /**
- * The near tier on small fixed subsets of the quality benchmark (tools/bench-duplicates-quality.ts)
+ * The near tier on small fixed subsets of the quality benchmark (`lookalike bench --only duplicates-quality`)
  * with the shipped default thresholds. The bounds are what the defaults measure, so a regression in
  * hashing, candidates or grouping fails here; they are below the issue's targets where the defaults
  * fall short (precision on the flat synthetic renders): see docs/DUPLICATES.md.

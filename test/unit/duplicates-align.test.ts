@@ -5,7 +5,8 @@ import { Aligner } from '../../src-main/features/duplicates/alignment.js';
 import { ALIGN_GATE, alignNodes, packHashes, pairSignalsOf } from '../../src-main/features/duplicates/graph.js';
 import { computeImageHashes } from '../../src-main/engine/image-hash.js';
 import { DEFAULT_NEAR, classifyPair, defaultTierSettings, otherColour } from '../../src-main/features/duplicates/tiers.js';
-import { productSvg, randomProduct, randomScene, rng, sceneSvg } from '../../tools/bench-duplicates-quality.js';
+import { rng } from '../../src-main/bench/duplicates-edits.js';
+import { productSvg, randomProduct, randomScene, sceneSvg } from '../../src-main/bench/duplicates-renders.js';
 import { syntheticPhoto } from '../helpers/photos.js';
 
 const photo = (seed: number, width?: number, height?: number) => syntheticPhoto(seed, width, height);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { computeImageHashes, hammingHex, hashDistance, padConsistent } from '../../src-main/engine/image-hash.js';
 import { cropDistance, packHashes } from '../../src-main/features/duplicates/graph.js';
 import { DEFAULT_NEAR } from '../../src-main/features/duplicates/tiers.js';
-import { EDITS, applyEdit } from '../../tools/bench-duplicates-quality.js';
+import { EDITS, applyEdit } from '../../src-main/bench/duplicates-edits.js';
 import { syntheticPhoto } from '../helpers/photos.js';
 
 const photo = (seed: number, width?: number, height?: number) => syntheticPhoto(seed, width, height);

@@ -5,7 +5,7 @@
  * product in a different photo). Neither alone separates "same photo" from "same product":
  * the near tier asks for both to agree (whole-frame hash, or a sub-region hash for crops), or
  * for the hashes alone to be nearly identical.
- * The defaults were calibrated with tools/bench-duplicates-quality.ts (see docs/DUPLICATES.md).
+ * The defaults were calibrated with `lookalike bench --only duplicates-quality` (see docs/DUPLICATES.md).
  */
 export type Tier = 'exact' | 'near' | 'similar';
 

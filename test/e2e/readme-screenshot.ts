@@ -1,12 +1,13 @@
 // Regenerates docs/screenshot.png (the README picture): the Search page on the demo catalog at
-// 1440x900, in the light theme and English, as a first-time user sees it after one click.
-// Usage: npx tsx tools/screenshot.ts [out.png]
+// 1440x900, in the light theme and English, as a first-time user sees it after one click. A script
+// beside the end-to-end tests (not one of them), driving the app with their helpers.
+// Usage: npx tsx test/e2e/readme-screenshot.ts [out.png]
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureRendererBuilt, launchBrowser } from '../test/helpers/browser.js';
-import { startServe } from '../test/helpers/serve.js';
+import { ensureRendererBuilt, launchBrowser } from '../helpers/browser.js';
+import { startServe } from '../helpers/serve.js';
 
-const out = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '../docs/screenshot.png'));
+const out = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '../../docs/screenshot.png'));
 
 await ensureRendererBuilt();
 const served = await startServe();

@@ -1,14 +1,15 @@
 /**
- * Calibration aid for the near rule: builds the quality corpus (tools/bench-duplicates-quality.ts),
- * imports it, and prints the pair signals (cosine, hashes, whole-frame correlation, crop alignment,
- * colour distance) of every true pair (original, edited copy) and every hard negative, so the
- * capture and colour bars can be read off the two distributions.
+ * Calibration aid for the near rule: builds the corpus of `lookalike bench --only
+ * duplicates-quality` (src-main/bench/duplicates-corpus.ts), imports it, and prints the pair
+ * signals (cosine, hashes, whole-frame correlation, crop alignment, colour distance) of every true
+ * pair (original, edited copy) and every hard negative, so the capture and colour bars can be read
+ * off the two distributions.
  *
- *   node --import tsx tools/bench-duplicates-signals.ts [--model demo-siglip] [--seed N] [--quick] [--out FILE.tsv]
+ *   node --import tsx tools/duplicates-signals.ts [--model demo-siglip] [--seed N] [--quick] [--out FILE.tsv]
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { runQuality } from './bench-duplicates-quality.js';
+import { runQuality } from '../src-main/bench/duplicates-quality.js';
 import { signalsOf } from '../src-main/features/duplicates/regroup.js';
 import { Aligner } from '../src-main/features/duplicates/alignment.js';
 import { alignPair, frameOf } from '../src-main/features/duplicates/graph.js';
