@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { Embedder } from '../engine/types.js';
 import { ImageRejected, THUMBNAIL_MIME, decodeImage } from './decode.js';
+import { type ImageAnalyzer, analyzeImage } from './image-analyzer.js';
 import { type FoundFile, errnoMessage, sniffImageFormat } from './image-files.js';
 import type { IngestContext } from './ingest-context.js';
 import { EmbedQueue, queuePending, runEmbedder } from './ingest-embed.js';
@@ -26,7 +27,7 @@ const FILE_CONCURRENCY = 4;
 const EMBED_QUEUE_BYTES = 256 * 1024 * 1024;
 
 /**
- * Stage 2 of an import: reads, hashes, checks and thumbnails the files (FILE_CONCURRENCY at a
+ * Stage 2 of an import: reads, hashes, checks, thumbnails and analyses the files (FILE_CONCURRENCY at a
  * time) while the embedder works through what is ready; then images an earlier run stored without
  * their vectors join the queue. Both sides settle before it returns, so nothing writes after it.
  */
@@ -35,6 +36,7 @@ export async function decodeAndEmbed(
   files: FoundFile[],
   embedders: Embedder[],
   limits: DecodeLimits,
+  analyzers: readonly ImageAnalyzer[] = [],
 ): Promise<{ embedded: Record<string, number>; repaired: number }> {
   const { writer, counts, signal } = ctx;
   const embedded: Record<string, number> = Object.fromEntries(embedders.map((e) => [e.id, 0]));
@@ -51,7 +53,7 @@ export async function decodeAndEmbed(
 
   const queue = new EmbedQueue(EMBED_QUEUE_BYTES, limits.embedBatchSize * 4);
   const queuedFor = new Map(embedders.map((e) => [e.id, new Set<string>()]));
-  const reader = new FileReader(ctx, embedders, queuedFor, queue, limits);
+  const reader = new FileReader(ctx, embedders, queuedFor, queue, limits, analyzers);
   const embedding = runEmbedder(queue, limits.embedBatchSize, signal, (e, job, vector) => {
     writer.addEmbedding(e.id, e.revision, job.sha256, vector);
     embedded[e.id] = (embedded[e.id] ?? 0) + 1;
@@ -112,6 +114,7 @@ class FileReader {
     private readonly queuedFor: Map<string, Set<string>>,
     private readonly queue: EmbedQueue,
     private readonly limits: DecodeLimits,
+    private readonly analyzers: readonly ImageAnalyzer[],
   ) {
     this.modelKeys = embedders.map(modelKey);
   }
@@ -181,18 +184,21 @@ class FileReader {
   }
 
   /**
-   * Content new to the catalog, decoded once per run (format, size, thumbnail) and stored with its
-   * first path. Everything an import learns from an image's pixels is learnt here. Resolves to
+   * Content new to the catalog, decoded once per run (format, size, thumbnail), analysed by the
+   * import's analyzers once it is known to be a sound image, and stored with its first path and
+   * the analyses. Everything an import learns from an image's pixels is learnt here. Resolves to
    * why the image was refused, or undefined once it is queued for writing.
    */
   private decode(sha: string, content: Buffer, seen: SeenFile): Promise<string | undefined> {
     return decodeImage(content, this.limits.maxPixels).then(
-      (decoded) => {
+      async (decoded) => {
+        const analyses = await analyzeImage(this.analyzers, content, sha);
         // New content needs every requested model's vector: pending from the moment it is stored.
         this.ctx.writer.addImage(
           { sha256: sha, byteSize: content.length, format: decoded.format, width: decoded.width, height: decoded.height, thumbnail: decoded.thumbnail, thumbnailMime: THUMBNAIL_MIME },
           seen,
           this.modelKeys,
+          analyses,
         );
         this.added.add(sha);
         return undefined;

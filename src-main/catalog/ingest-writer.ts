@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Catalog } from './catalog.js';
+import type { ImageAnalysis, ImageAnalyzer } from './image-analyzer.js';
 import type { ListingRow } from './listing-files.js';
 import { encodeVector } from './vectors.js';
 
@@ -42,7 +43,7 @@ export interface ModelKey {
 export type ErrorKind = 'file' | 'row' | 'missing';
 
 type Op =
-  | { kind: 'image'; image: NewImage; pending: ModelKey[] }
+  | { kind: 'image'; image: NewImage; pending: ModelKey[]; analyses: ImageAnalysis[] }
   | { kind: 'file'; file: SeenFile }
   | { kind: 'forget'; path: string }
   | { kind: 'pending'; sha256: string; models: ModelKey[] }
@@ -91,11 +92,12 @@ export class IngestWriter {
   }
 
   /**
-   * New content, its first path, and the models it is about to be embedded with: the image row and
-   * its pending marks commit together, so a kill never leaves an image that nothing will embed.
+   * New content, its first path, the models it is about to be embedded with and what the import's
+   * analyzers made of it: the image row, its pending marks and the analyses commit together, so a
+   * kill never leaves an image that nothing will embed.
    */
-  addImage(image: NewImage, file: SeenFile, pending: ModelKey[] = []): void {
-    this.push({ kind: 'image', image, pending }, { kind: 'file', file });
+  addImage(image: NewImage, file: SeenFile, pending: ModelKey[] = [], analyses: ImageAnalysis[] = []): void {
+    this.push({ kind: 'image', image, pending, analyses }, { kind: 'file', file });
   }
 
   /** Known content about to be embedded with these models (listed as pending until its vectors commit). */
@@ -161,12 +163,19 @@ export class IngestWriter {
     const now = Date.now();
     const s = this.stmts;
     this.db.transaction(() => {
+      /** Analyses of this batch's images, per analyzer, stored once their image rows are in. */
+      const analysed = new Map<ImageAnalyzer, Array<{ sha256: string; result: unknown }>>();
       for (const op of ops) {
         switch (op.kind) {
           case 'image':
             s.image.run(op.image.sha256, op.image.byteSize, op.image.width, op.image.height, op.image.format, now);
             s.thumbnail.run(op.image.sha256, op.image.thumbnailMime, op.image.thumbnail);
             for (const m of op.pending) s.pending.run(op.image.sha256, m.id, m.revision, now);
+            for (const a of op.analyses) {
+              const rows = analysed.get(a.analyzer) ?? [];
+              rows.push({ sha256: op.image.sha256, result: a.result });
+              analysed.set(a.analyzer, rows);
+            }
             break;
           case 'pending':
             for (const m of op.models) s.pending.run(op.sha256, m.id, m.revision, now);
@@ -189,6 +198,7 @@ export class IngestWriter {
             break;
         }
       }
+      for (const [analyzer, rows] of analysed) analyzer.store(rows);
       const c = this.counts();
       s.runCounts.run(c.filesSeen, c.indexed, c.cached, c.failed, this.runId);
     }).immediate();

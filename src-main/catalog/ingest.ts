@@ -5,6 +5,7 @@ import type { Embedder } from '../engine/types.js';
 import type { Progress } from '../shared/progress.js';
 import { type Catalog, catalogStorageError, storageProblem } from './catalog.js';
 import { DEFAULT_MAX_PIXELS } from './decode.js';
+import type { ImageAnalyzer } from './image-analyzer.js';
 import { type IngestContext, REPORT_LIMIT } from './ingest-context.js';
 import { decodeAndEmbed } from './ingest-decode.js';
 import { type ListingInput, type MissingImage, importListings } from './ingest-listings.js';
@@ -29,6 +30,8 @@ export interface IngestOptions {
   commitOps?: number;
   commitMs?: number;
   embedBatchSize?: number;
+  /** Per-image work of the layers above, done on each new image while its bytes are in memory (image-analyzer.ts). */
+  analyzers?: readonly ImageAnalyzer[];
 }
 
 export interface FileFailure {
@@ -128,7 +131,7 @@ export async function ingest(catalog: Catalog, options: IngestOptions): Promise<
       maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
       maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
       embedBatchSize: options.embedBatchSize ?? 16,
-    });
+    }, options.analyzers ?? []);
 
     const { missing, missingCount } = listing ? importListings(ctx, listing, roots, failedPaths) : { missing: [], missingCount: 0 };
     const rowProblems = listing?.problems ?? [];

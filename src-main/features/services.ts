@@ -1,8 +1,10 @@
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
+import type { ImageAnalyzer } from '../catalog/image-analyzer.js';
 import { openCatalog } from './schema.js';
 import { ModelRegistry } from '../engine/registry.js';
 import type { DuplicateFinder } from './duplicates/finder.js';
+import { hashesAtImport } from './duplicates/import-hashes.js';
 import { createDuplicateFinder } from './duplicates/service.js';
 import { SearchStores } from '../index/stores.js';
 import { type Config, loadConfig } from '../shared/config.js';
@@ -75,6 +77,11 @@ export class Services {
       });
     }
     return this.duplicatesInstance;
+  }
+
+  /** What features compute from each new image at import, while its bytes are in memory: the duplicate finder's hashes. */
+  get imageAnalyzers(): ImageAnalyzer[] {
+    return [hashesAtImport(this.duplicates.store)];
   }
 
   private storesInstance: SearchStores | undefined;

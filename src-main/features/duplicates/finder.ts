@@ -85,8 +85,8 @@ const ALL_PAIRS_UP_TO = 20;
 const HASH_CONCURRENCY = 4;
 
 /**
- * Duplicate listing detection over the catalog: perceptual hashes per image (computed once,
- * stored), a candidate graph per model revision (cached in memory), and grouping at any
+ * Duplicate listing detection over the catalog: perceptual hashes per image (computed at import,
+ * import-hashes.ts, and stored), a candidate graph per model revision (cached in memory), and grouping at any
  * thresholds on top of it. One instance per Services.
  */
 export class DuplicateFinder {
@@ -100,7 +100,10 @@ export class DuplicateFinder {
     this.store = new DuplicateStore(deps.catalog);
   }
 
-  /** Hashes every image that has none yet (reads the original file, or the thumbnail when it is gone). */
+  /**
+   * Hashes every image that has none yet: imported before hashes were computed at import, or whose
+   * hashing failed there (reads the original file, or the thumbnail when it is gone).
+   */
   async ensureHashes({ progress, signal }: CallCtx): Promise<number> {
     const total = (this.deps.catalog.db.prepare('SELECT count(*) FROM images').pluck().get() as number) - this.store.hashCount();
     if (total <= 0) return 0;
