@@ -3,6 +3,7 @@ import { AppError } from '../shared/errors.js';
 import type { Handler } from '../features/context.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { type VariantSample, measureVariant } from '../engine/variant-drift.js';
+import { loadModel } from './common/load-model.js';
 import { DEFAULT_NEAR } from './duplicates/tiers.js';
 
 export const modelsList: Handler<'models.list'> = async (input, { services }) => {
@@ -22,7 +23,7 @@ export const modelsRemove: Handler<'models.remove'> = async (input, { services }
 };
 
 export const modelsEmbed: Handler<'models.embed'> = async (input, { services, signal }) => {
-  const embedder = await services.models.embedder(input.model, { provider: input.provider });
+  const embedder = await loadModel(services, input.model, { provider: input.provider });
   let vector: Float32Array;
   if (input.text !== undefined) [vector] = (await embedder.embedTexts([input.text], { signal })) as [Float32Array];
   else {

@@ -8,7 +8,7 @@ import { handlers } from '../../src-main/dispatch/handlers.js';
 import type { MethodInput, MethodName, MethodOutput } from '../../src-main/api/contract.js';
 import { evaluateMismatch } from '../../src-main/features/mismatch/evaluate.js';
 import { rocAuc } from '../../src-main/features/mismatch/metrics.js';
-import { MismatchStore } from '../../src-main/features/mismatch/store.js';
+import { ZeroShotStore } from '../../src-main/features/common/zero-shot-store.js';
 import { resourcesDir } from '../../src-main/shared/paths.js';
 import { Services } from '../../src-main/features/services.js';
 import { cli } from '../helpers/cli.js';
@@ -92,7 +92,7 @@ describe.skipIf(!ready)('mismatch on the demo catalog (demo-siglip + demo-clip)'
   });
 
   it('rescores only what changed: a retitled listing', async () => {
-    const store = new MismatchStore(services.catalog);
+    const store = new ZeroShotStore(services.catalog);
     const siglip = await services.models.embedder('demo-siglip');
     expect(store.staleListings(siglip.id, siglip.revision, null)).toHaveLength(0);
     const before = store.scores(siglip.id, siglip.revision).get('L0003')!;

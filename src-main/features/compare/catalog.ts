@@ -2,11 +2,11 @@ import type { z } from 'zod';
 import type { CallContext } from '../../features/context.js';
 import type { compareMethods } from '../../api/schemas/compare.js';
 import type { OnnxEmbedder } from '../../engine/embedder.js';
-import { modelRef } from '../mismatch/models.js';
 import { cosine } from '../../engine/similarity.js';
-import { promptSet, refreshScores } from '../mismatch/scorer.js';
-import { MismatchStore } from '../mismatch/store.js';
-import { ensureImageEmbeddings, textVectors } from '../mismatch/vectors.js';
+import { modelRef } from '../common/load-model.js';
+import { ensureImageEmbeddings, textVectors } from '../common/vectors.js';
+import { promptSet, refreshScores } from '../common/zero-shot.js';
+import { ZeroShotStore } from '../common/zero-shot-store.js';
 import { loadPair } from './pair.js';
 
 type CatalogInput = z.output<(typeof compareMethods)['compare.catalog']['input']>;
@@ -57,7 +57,7 @@ export function mismatchRule(model: OnnxEmbedder, below: number): string {
  */
 async function mismatchCatches(
   model: OnnxEmbedder,
-  store: MismatchStore,
+  store: ZeroShotStore,
   below: number,
   ctx: CallContext,
 ): Promise<{ caught: Set<string>; scores: Map<string, number | null>; titles: Map<string, { title: string; sha256: string }> }> {
@@ -111,7 +111,7 @@ export async function compareCatalog(input: CatalogInput, ctx: CallContext): Pro
   const pairShas = [...new Set(pairRows.flatMap((r) => r.item.split('|')))];
   const listingsOf = new Map(pairShas.map((s) => [s, catalog.listingIdsForImage(s)]));
 
-  const store = new MismatchStore(catalog);
+  const store = new ZeroShotStore(catalog);
   const mm = [await mismatchCatches(models[0], store, input.mismatchBelow, ctx), await mismatchCatches(models[1], store, input.mismatchBelow, ctx)];
   const items = labelled(mm[0]!.caught, mm[1]!.caught)
     .slice(0, input.limit)

@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors.js';
 import { FAMILY_LABELS, type FamilyName } from '../../shared/families.js';
 import type { OnnxEmbedder } from '../../engine/embedder.js';
 import type { Services } from '../services.js';
-import { firstPackOfFamily, loadModel } from '../mismatch/models.js';
+import { firstPackOfFamily, loadModel } from '../common/load-model.js';
 
 export interface LoadedPair {
   models: [OnnxEmbedder, OnnxEmbedder];

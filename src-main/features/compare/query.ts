@@ -2,10 +2,10 @@ import type { z } from 'zod';
 import type { CallContext } from '../../features/context.js';
 import type { MethodOutput } from '../../api/contract.js';
 import type { compareMethods } from '../../api/schemas/compare.js';
-import { searchQuery } from '../search.js';
-import { modelRef } from '../mismatch/models.js';
 import { matchProbability } from '../../engine/similarity.js';
-import { ensureImageEmbeddings } from '../mismatch/vectors.js';
+import { modelRef } from '../common/load-model.js';
+import { runSearch } from '../common/search.js';
+import { ensureImageEmbeddings } from '../common/vectors.js';
 import { loadPair } from './pair.js';
 import { overlapAtK, spearmanOverUnion } from './rank.js';
 
@@ -13,7 +13,7 @@ type QueryInput = z.output<(typeof compareMethods)['compare.query']['input']>;
 type QueryOutput = z.infer<(typeof compareMethods)['compare.query']['output']>;
 
 /**
- * Runs one query through search.query on each pack (so both use the same store, filters and
+ * Runs one query through the search on each pack (so both use the same store, filters and
  * timing) and aligns the two top-k lists by image. Results are images, as search returns them.
  */
 export async function compareQuery(input: QueryInput, ctx: CallContext): Promise<QueryOutput> {
@@ -24,7 +24,7 @@ export async function compareQuery(input: QueryInput, ctx: CallContext): Promise
   const searches: Array<MethodOutput<'search.query'>> = [];
   for (const m of models) {
     searches.push(
-      await searchQuery(
+      await runSearch(
         { image: input.image, text: input.text, textWeight: 0.5, model: m.id, k: input.k, filter: input.filter, store: 'local', qdrant: undefined, stack: false },
         ctx,
       ),

@@ -1,9 +1,10 @@
 import { AppError } from '../../shared/errors.js';
 import type { Handler } from '../../features/context.js';
+import { loadModel } from '../common/load-model.js';
+import { ZeroShotStore } from '../common/zero-shot-store.js';
 import { decisionsExport, queueExport } from './export.js';
-import { loadModel } from './models.js';
 import { listQueue, scoredQueue } from './queue.js';
-import { MismatchStore } from './store.js';
+import { DecisionStore } from './store.js';
 
 export const mismatchList: Handler<'mismatch.list'> = (input, ctx) => listQueue(input, ctx);
 
@@ -11,11 +12,11 @@ export const mismatchDecide: Handler<'mismatch.decide'> = async (input, { servic
   const catalog = services.catalog;
   const listing = catalog.listingsByIds([input.listing])[0];
   if (!listing) throw new AppError('not_found', `no listing "${input.listing}" in the catalog`);
-  const store = new MismatchStore(catalog);
+  const store = new DecisionStore(catalog);
   const previous = store.currentDecisions([listing.id]).get(listing.id) ?? null;
   // The score at decision time, from the named pack, else whichever pack scored this title last.
   const model = input.model ? await loadModel(services, input.model) : null;
-  const score = store.latestScore(listing.id, model ? { id: model.id, revision: model.revision } : undefined);
+  const score = new ZeroShotStore(catalog).latestScore(listing.id, model ? { id: model.id, revision: model.revision } : undefined);
   const decision = store.decide({
     listing: listing.id,
     decision: input.decision,
@@ -29,7 +30,7 @@ export const mismatchDecide: Handler<'mismatch.decide'> = async (input, { servic
 };
 
 export const mismatchUndo: Handler<'mismatch.undo'> = async (input, { services }) => {
-  const store = new MismatchStore(services.catalog);
+  const store = new DecisionStore(services.catalog);
   const undone = store.undo(input.listing) ?? null;
   const current = undone ? (store.currentDecisions([undone.listing]).get(undone.listing) ?? null) : null;
   return { undone, current };
@@ -41,7 +42,7 @@ export const mismatchExport: Handler<'mismatch.export'> = async (input, ctx) => 
   let out;
   if (input.what === 'decisions') {
     if (input.decision === 'undecided') throw new AppError('bad_request', 'decision "undecided" selects no decisions; export what: "queue" instead');
-    const store = new MismatchStore(services.catalog);
+    const store = new DecisionStore(services.catalog);
     const decisions = [...store.currentDecisions().values()].filter((d) => input.decision === 'any' || d.decision === input.decision);
     out = decisionsExport(services.catalog, decisions, input.format);
   } else {

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { OnnxEmbedder } from '../../engine/embedder.js';
 
 /** Writing systems Lookalike tells apart; a text's script stands in for its language. */
 export type Script = 'latin' | 'cyrillic' | 'greek' | 'arabic' | 'hebrew' | 'cjk' | 'hangul' | 'thai' | 'devanagari' | 'other';
@@ -154,4 +155,16 @@ export function needsLanguageWarning(support: LanguageSupport, text: string): bo
   if (support.multilingual) return false;
   const script = dominantScript(text);
   return script !== null && !support.scripts.includes(script);
+}
+
+const languageCache = new WeakMap<OnnxEmbedder, Promise<LanguageSupport>>();
+
+/** Which scripts a loaded pack reads (decided once per loaded pack). */
+export function languagesOf(e: OnnxEmbedder): Promise<LanguageSupport> {
+  let cached = languageCache.get(e);
+  if (!cached) {
+    cached = packLanguages(e.pack);
+    languageCache.set(e, cached);
+  }
+  return cached;
 }

@@ -3,13 +3,13 @@ import { AppError } from '../../shared/errors.js';
 import type { CallContext } from '../../features/context.js';
 import type { MismatchItem, mismatchMethods } from '../../api/schemas/mismatch.js';
 import type { OnnxEmbedder } from '../../engine/embedder.js';
-import { dominantScript, needsLanguageWarning } from './language.js';
+import { firstPackOfFamily, loadModel, modelRef } from '../common/load-model.js';
+import { textVectors } from '../common/vectors.js';
+import { labelScores, promptSet, refreshScores } from '../common/zero-shot.js';
+import { type ScoreRow, ZeroShotStore } from '../common/zero-shot-store.js';
+import { dominantScript, languagesOf, needsLanguageWarning } from './language.js';
 import { histogram } from './metrics.js';
-import { firstPackOfFamily, languagesOf, loadModel, modelRef } from './models.js';
-import { candidateScores, cosine } from '../../engine/similarity.js';
-import { promptSet, refreshScores } from './scorer.js';
-import { type DecisionRow, MismatchStore, type ScoreRow } from './store.js';
-import { textVectors } from './vectors.js';
+import { type DecisionRow, DecisionStore } from './store.js';
 
 type ListInput = z.output<(typeof mismatchMethods)['mismatch.list']['input']>;
 type ListOutput = z.infer<(typeof mismatchMethods)['mismatch.list']['output']>;
@@ -33,7 +33,7 @@ export interface ScoredQueue {
   rows: QueueRow[];
   /** Scorable listings without a score (photo file gone, no cached vector). */
   unreadable: number;
-  store: MismatchStore;
+  store: ZeroShotStore;
 }
 
 /**
@@ -52,7 +52,7 @@ export async function scoredQueue(
   if (relativeModel && relativeModel.scoring.kind !== 'softmax') {
     throw new AppError('bad_request', `relativeModel "${relativeModel.id}" is not a CLIP (softmax) pack`);
   }
-  const store = new MismatchStore(services.catalog);
+  const store = new ZeroShotStore(services.catalog);
   const run = { progress: ctx.progress, signal: ctx.signal };
   await refreshScores(services.catalog, store, model, run);
   if (relativeModel) await refreshScores(services.catalog, store, relativeModel, run);
@@ -60,7 +60,7 @@ export async function scoredQueue(
   const scoreField = model.scoring.kind === 'sigmoid' ? 'probability' : 'relativeScore';
   const scores = store.scores(model.id, model.revision);
   const relative = relativeModel ? store.scores(relativeModel.id, relativeModel.revision) : null;
-  const decisions = store.currentDecisions();
+  const decisions = new DecisionStore(services.catalog).currentDecisions();
   const all: QueueRow[] = [];
   for (const s of scores.values()) {
     const value = scoreField === 'probability' ? s.probability : s.relativeScore;
@@ -103,9 +103,9 @@ export async function listQueue(input: ListInput, ctx: CallContext): Promise<Lis
     const image = images.get(r.score.sha256);
     let alternatives: MismatchItem['alternatives'] = [];
     if (image && promptVectors.size) {
-      const cosines = prompts.prompts.map((p) => cosine(image, promptVectors.get(p)!));
+      const labels = prompts.prompts.map((p) => promptVectors.get(p)!);
       // CLIP: the same softmax as the title's relative score (title first, then the prompts).
-      const scored = model.scoring.kind === 'sigmoid' ? candidateScores(model.scoring, cosines) : candidateScores(model.scoring, [cosine(image, titleVectors.get(r.score.text)!), ...cosines]).slice(1);
+      const scored = model.scoring.kind === 'sigmoid' ? labelScores(model.scoring, image, labels) : labelScores(model.scoring, image, [titleVectors.get(r.score.text)!, ...labels]).slice(1);
       alternatives = prompts.prompts
         .map((text, i) => ({ text, kind: 'category' as const, score: scored[i]! }))
         .sort((a, b) => b.score - a.score)

@@ -1,8 +1,8 @@
 import type { Progress } from '../../shared/progress.js';
 import type { Catalog } from '../../catalog/catalog.js';
-import type { Embedder } from '../../engine/types.js';
 import { candidateScores, cosine, matchProbability } from '../../engine/similarity.js';
-import { MismatchStore, type ScoreRow, textSha } from './store.js';
+import type { Embedder, Scoring } from '../../engine/types.js';
+import { type ScoreRow, type ZeroShotStore, textSha } from './zero-shot-store.js';
 import { imageVectors, textVectors } from './vectors.js';
 
 /** Categories beyond this many (rarest first) are left out of the zero-shot prompt set. */
@@ -21,10 +21,21 @@ export interface PromptSet {
   sha: string;
 }
 
-export function promptSet(store: MismatchStore): PromptSet {
+export function promptSet(store: ZeroShotStore): PromptSet {
   const categories = store.categories(MAX_CATEGORIES);
   const prompts = categories.map(categoryPrompt);
   return { categories, prompts, sha: textSha(JSON.stringify(prompts)) };
+}
+
+/**
+ * Scores of candidate labels for one image, read by the pack's head: SigLIP an independent
+ * probability per label, CLIP a softmax over exactly these labels.
+ */
+export function labelScores(scoring: Scoring, image: Float32Array, labels: readonly Float32Array[]): number[] {
+  return candidateScores(
+    scoring,
+    labels.map((l) => cosine(image, l)),
+  );
 }
 
 /**
@@ -44,12 +55,12 @@ export interface ScoreRunStats {
 }
 
 /**
- * Brings the stored scores of one model revision up to date: scores only listings that are new,
- * retitled, re-photographed (or, for CLIP, all of them when the category set changed).
+ * Brings the stored title-photo scores of one model revision up to date: scores only listings
+ * that are new, retitled, re-photographed (or, for CLIP, all of them when the category set changed).
  */
 export async function refreshScores(
   catalog: Catalog,
-  store: MismatchStore,
+  store: ZeroShotStore,
   embedder: Embedder,
   ctx: { progress?: (p: Progress) => void; signal?: AbortSignal },
 ): Promise<ScoreRunStats> {

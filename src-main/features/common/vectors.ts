@@ -1,7 +1,10 @@
+import fs from 'node:fs/promises';
+import { AppError } from '../../shared/errors.js';
 import type { Progress } from '../../shared/progress.js';
+import type { ImageRef } from '../../api/schemas/common.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import type { Embedder } from '../../engine/types.js';
-import type { MismatchStore } from './store.js';
+import type { ZeroShotStore } from './zero-shot-store.js';
 
 /**
  * Image vectors of one model for these catalog images: cached ones from the catalog, the rest
@@ -24,14 +27,41 @@ export async function imageVectors(catalog: Catalog, embedder: Embedder, shas: r
   return found;
 }
 
-/** Text vectors of one model, cached in the mismatch store by text. */
-export async function textVectors(store: MismatchStore, embedder: Embedder, texts: readonly string[], signal?: AbortSignal): Promise<Map<string, Float32Array>> {
-  const found = store.textVectors(embedder.id, embedder.revision, texts);
+/** The bytes of a query image given as a file or an upload; null for a catalog image (its vectors are cached per model). */
+export async function readImageRef(ref: ImageRef): Promise<Uint8Array | null> {
+  if ('sha256' in ref) return null;
+  if ('path' in ref) {
+    return fs.readFile(ref.path).catch((err: NodeJS.ErrnoException) => {
+      throw new AppError('bad_request', `cannot read image file ${ref.path} (${err.code ?? err.message})`);
+    });
+  }
+  const bytes = Buffer.from(ref.bytes, 'base64');
+  if (bytes.length === 0) throw new AppError('bad_request', 'the uploaded image is empty or not base64');
+  return bytes;
+}
+
+/**
+ * A query image as a vector of one model: a catalog image's cached vector (embedded and cached
+ * when missing), else the file's or upload's bytes (`bytes` when the caller has read them already).
+ */
+export async function queryImageVector(ref: ImageRef, model: Embedder, catalog: Catalog, signal: AbortSignal, bytes?: Uint8Array | null): Promise<Float32Array> {
+  if ('sha256' in ref) {
+    const vector = (await imageVectors(catalog, model, [ref.sha256], signal)).get(ref.sha256);
+    if (!vector) throw new AppError('not_found', catalog.hasImage(ref.sha256) ? `the file of image ${ref.sha256.slice(0, 12)}… is no longer on disk` : `no image ${ref.sha256.slice(0, 12)}… in the catalog`);
+    return vector;
+  }
+  const data = bytes ?? (await readImageRef(ref))!;
+  return (await model.embedImages([data], { signal }))[0]!;
+}
+
+/** Text vectors of one model, cached by text. */
+export async function textVectors(cache: ZeroShotStore, embedder: Embedder, texts: readonly string[], signal?: AbortSignal): Promise<Map<string, Float32Array>> {
+  const found = cache.textVectors(embedder.id, embedder.revision, texts);
   const missing = [...new Set(texts)].filter((t) => !found.has(t));
   if (missing.length === 0) return found;
   const vectors = await embedder.embedTexts(missing, { signal });
   const rows = missing.map((t, i): [string, Float32Array] => [t, vectors[i]!]);
-  store.putTextVectors(embedder.id, embedder.revision, rows);
+  cache.putTextVectors(embedder.id, embedder.revision, rows);
   for (const [t, v] of rows) found.set(t, v);
   return found;
 }
