@@ -1,41 +1,24 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { ApiCallError, isDesktop } from '../api/client';
 import { CatalogBrowser } from '../components/CatalogBrowser';
-import { Dialog, EmptyState, ErrorNotice, Spinner } from '../components/Common';
+import { EmptyState } from '../components/Common';
 import { ImportJobView, RunHistory } from '../components/ImportJob';
 import { Icon } from '../components/icons';
 import { ProgressBar } from '../components/ProgressBar';
-import { formatNumber } from '../format';
 import { useCall } from '../hooks/useCall';
 import { useDemoLoader } from '../hooks/useDemoLoader';
 import { usePersistentState } from '../hooks/usePersistentState';
 import { useI18n } from '../i18n';
 import { type DroppedImport, useIntents } from '../state/intents';
 import { useJobs } from '../state/jobs';
+import { CatalogStats } from './catalog/CatalogStats';
+import { DropConfirm } from './catalog/DropConfirm';
+import { type ImportInput, splitImportPaths } from './catalog/import-paths';
+import { ModelChoice } from './catalog/ModelChoice';
 import type { PageProps } from './page-props';
 
-const LISTING_FILE = /\.(csv|json|jsonl|ndjson)$/i;
-
-export interface ImportInput {
-  paths: string[];
-  listings?: string;
-  models?: string[];
-}
-
-/** Lines typed or dropped → folders/images and at most one listings file (by extension). */
-export function splitImportPaths(lines: string[], listings?: string): ImportInput | { error: 'tooManyListings' | 'empty' } {
-  const clean = lines.map((l) => l.trim().replace(/^"(.*)"$/, '$1')).filter(Boolean);
-  const listingFiles = clean.filter((l) => LISTING_FILE.test(l));
-  const explicit = listings?.trim() || undefined;
-  if (listingFiles.length + (explicit ? 1 : 0) > 1) return { error: 'tooManyListings' };
-  const paths = clean.filter((l) => !LISTING_FILE.test(l));
-  const listingFile = explicit ?? listingFiles[0];
-  if (paths.length === 0 && !listingFile) return { error: 'empty' };
-  return listingFile ? { paths, listings: listingFile } : { paths };
-}
-
 export function CatalogPage({ refreshStatus, status }: PageProps) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const jobs = useJobs();
   const intents = useIntents();
   const stats = useCall('catalog.stats', {});
@@ -122,20 +105,7 @@ export function CatalogPage({ refreshStatus, status }: PageProps) {
         </div>
       </div>
 
-      {stats.error ? <ErrorNotice error={stats.error} onRetry={stats.reload} /> : null}
-      {stats.data ? (
-        <div className="stats" data-testid="catalog-stats">
-          <Stat label={t('catalog.stat.listings')} value={formatNumber(language, stats.data.listings)} />
-          <Stat label={t('catalog.stat.images')} value={formatNumber(language, stats.data.images)} />
-          {stats.data.models.map((m) => (
-            <Stat key={`${m.modelId}@${m.revision}`} label={t('catalog.stat.vectors', { model: m.modelId, dim: m.dim })} value={formatNumber(language, m.count)} />
-          ))}
-          <Stat label={t('catalog.stat.size')} value={`${formatNumber(language, stats.data.dbBytes / 1048576, 1)} MB`} title={stats.data.dbPath} />
-          {stats.data.pendingImages > 0 ? <Stat label={t('catalog.stat.pending')} value={formatNumber(language, stats.data.pendingImages)} title={t('catalog.pendingHint')} tone="danger" /> : null}
-        </div>
-      ) : stats.loading ? (
-        <Spinner label={t('common.loading')} />
-      ) : null}
+      <CatalogStats stats={stats} />
 
       {empty && !running ? (
         <EmptyState
@@ -194,26 +164,7 @@ export function CatalogPage({ refreshStatus, status }: PageProps) {
             <label htmlFor={listingsId}>{t('catalog.form.listings')}</label>
             <input id={listingsId} type="text" value={listingsText} onChange={(e) => setListingsText(e.target.value)} placeholder={t('catalog.form.listingsPlaceholder')} spellCheck={false} />
           </div>
-          {packs.length > 1 ? (
-            <fieldset className="model-choice">
-              <legend>{t('catalog.form.models')}</legend>
-              {packs.map((m) => (
-                <label key={m.id} className="radio">
-                  <input
-                    type="checkbox"
-                    checked={models.length ? models.includes(m.id) : m.isDefault}
-                    onChange={(e) => {
-                      const current = models.length ? models : packs.filter((p) => p.isDefault).map((p) => p.id);
-                      setModels(e.target.checked ? [...new Set([...current, m.id])] : current.filter((id) => id !== m.id));
-                    }}
-                  />
-                  {m.id}
-                  {m.demo ? <span className="badge demo">{t('status.demo')}</span> : null}
-                </label>
-              ))}
-              <span className="muted small">{t('catalog.form.modelsHint')}</span>
-            </fieldset>
-          ) : null}
+          {packs.length > 1 ? <ModelChoice packs={packs} models={models} setModels={setModels} /> : null}
           {formError ? (
             <div className="notice error" role="alert">
               {formError}
@@ -237,50 +188,17 @@ export function CatalogPage({ refreshStatus, status }: PageProps) {
 
       {stats.data && stats.data.images > 0 ? <CatalogBrowser version={finished} /> : null}
 
-      <Dialog
-        open={dropped !== undefined}
-        title={t('catalog.confirm.title')}
-        onClose={() => setDropped(undefined)}
-        actions={
-          <>
-            <button type="button" onClick={() => setDropped(undefined)}>
-              {t('common.cancel')}
-            </button>
-            <button
-              type="button"
-              className="primary"
-              disabled={running}
-              onClick={() => {
-                const parsed = dropped ? splitImportPaths(dropped.items.map((i) => i.path ?? '')) : undefined;
-                setDropped(undefined);
-                if (parsed && !('error' in parsed)) start(models.length ? { ...parsed, models } : parsed);
-                else if (parsed) setFormError(t(parsed.error === 'empty' ? 'catalog.form.empty' : 'catalog.form.tooManyListings'));
-              }}
-            >
-              {t('catalog.confirm.import')}
-            </button>
-          </>
-        }
-      >
-        <p>{t('catalog.confirm.body')}</p>
-        <ul className="path-list">
-          {dropped?.items.map((i) => (
-            <li key={i.path}>
-              <span className="badge">{i.isDirectory ? t('catalog.confirm.folder') : LISTING_FILE.test(i.name) ? t('catalog.confirm.listings') : t('catalog.confirm.file')}</span>{' '}
-              <code>{i.path}</code>
-            </li>
-          ))}
-        </ul>
-      </Dialog>
+      <DropConfirm
+        dropped={dropped}
+        running={running}
+        onCancel={() => setDropped(undefined)}
+        onImport={() => {
+          const parsed = dropped ? splitImportPaths(dropped.items.map((i) => i.path ?? '')) : undefined;
+          setDropped(undefined);
+          if (parsed && !('error' in parsed)) start(models.length ? { ...parsed, models } : parsed);
+          else if (parsed) setFormError(t(parsed.error === 'empty' ? 'catalog.form.empty' : 'catalog.form.tooManyListings'));
+        }}
+      />
     </section>
-  );
-}
-
-function Stat({ label, value, title, tone }: { label: string; value: string; title?: string; tone?: 'danger' }) {
-  return (
-    <div className={tone ? `stat ${tone}` : 'stat'} title={title}>
-      <div className="stat-value">{value}</div>
-      <div className="stat-label">{label}</div>
-    </div>
   );
 }
