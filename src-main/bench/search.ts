@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { annFiles } from '../index/ann.js';
 import { LocalStore } from '../index/local.js';
-import type { VectorRow } from '../index/types.js';
+import type { VectorRow } from '../catalog/vectors.js';
 import { type BenchSection, type SearchDataset, formatTable } from './report.js';
 
 /**

@@ -6,7 +6,7 @@ import { type ImageAnalyzer, analyzeImage } from './image-analyzer.js';
 import { type FoundFile, errnoMessage, sniffImageFormat } from './image-files.js';
 import type { IngestContext } from './ingest-context.js';
 import { EmbedQueue, queuePending, runEmbedder } from './ingest-embed.js';
-import type { ModelKey, SeenFile } from './ingest-writer.js';
+import type { SeenFile } from './ingest-writer.js';
 import { RateMeter } from './rate.js';
 
 export interface DecodeLimits {
@@ -105,7 +105,6 @@ class FileReader {
   private readonly inFlight = new Map<string, Promise<string | undefined>>();
   /** Content added by this run, committed or still in the writer's batch. */
   private readonly added = new Set<string>();
-  private readonly modelKeys: ModelKey[];
 
   constructor(
     private readonly ctx: IngestContext,
@@ -115,9 +114,7 @@ class FileReader {
     private readonly queue: EmbedQueue,
     private readonly limits: DecodeLimits,
     private readonly analyzers: readonly ImageAnalyzer[],
-  ) {
-    this.modelKeys = embedders.map(modelKey);
-  }
+  ) {}
 
   async read(file: FoundFile): Promise<void> {
     const { catalog, writer, counts } = this.ctx;
@@ -168,7 +165,7 @@ class FileReader {
       queued.add(sha);
       return true;
     });
-    if (!isNew) writer.addPending(sha, needs.map(modelKey));
+    if (!isNew) writer.addPending(sha, needs);
     if (needs.length > 0) {
       if (!bytes) {
         try {
@@ -197,7 +194,7 @@ class FileReader {
         this.ctx.writer.addImage(
           { sha256: sha, byteSize: content.length, format: decoded.format, width: decoded.width, height: decoded.height, thumbnail: decoded.thumbnail, thumbnailMime: THUMBNAIL_MIME },
           seen,
-          this.modelKeys,
+          this.embedders,
           analyses,
         );
         this.added.add(sha);
@@ -209,10 +206,6 @@ class FileReader {
       },
     );
   }
-}
-
-function modelKey(e: Embedder): ModelKey {
-  return { id: e.id, revision: e.revision };
 }
 
 function mb(bytes: number): string {

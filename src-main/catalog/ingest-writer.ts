@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import type { Embedder } from '../engine/types.js';
 import type { Catalog } from './catalog.js';
 import type { ImageAnalysis, ImageAnalyzer } from './image-analyzer.js';
 import type { ListingRow } from './listing-files.js';
@@ -33,11 +34,8 @@ export interface RunCounts {
   problems?: number;
 }
 
-/** A model an image waits for a vector of. */
-export interface ModelKey {
-  id: string;
-  revision: string;
-}
+/** A model an image waits for a vector of (an Embedder is one). */
+export type ModelKey = Pick<Embedder, 'id' | 'revision'>;
 
 /** What an ingest error is about: a file that failed, a listing row, or a listing's image not found. */
 export type ErrorKind = 'file' | 'row' | 'missing';

@@ -1,9 +1,6 @@
 import type { ListingFilter } from '../catalog/listing-filter.js';
 import type { VectorSpace } from '../catalog/vectors.js';
 
-// Re-exported until bench/search.ts imports it from catalog/vectors.ts, where it is defined.
-export type { VectorRow } from '../catalog/vectors.js';
-
 /**
  * Vector stores: where a model's image vectors live and how the k nearest ones to a query are
  * found. Two implementations answer the same calls with the same results: the local store
