@@ -4,10 +4,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { OnnxEmbedder } from '../engine/embedder.js';
-import { ModelRegistry } from '../engine/registry.js';
 import { towerFile } from '../engine/variants.js';
-import { resourcesDir, userDataDir } from '../shared/paths.js';
+import { resourcesDir } from '../shared/paths.js';
 import { type BenchContext, type BenchSection, formatTable } from './report.js';
+import { benchRegistry } from './registry.js';
 
 export const BATCH_SIZES = [1, 8, 32] as const;
 /** Marketplace photos are around this size; the demo catalog's 192 px photos would make decoding look free. */
@@ -193,13 +193,7 @@ async function towersMB(e: OnnxEmbedder): Promise<number> {
 }
 
 export async function runModelsBench(ctx: BenchContext): Promise<ModelsBench> {
-  const registry = new ModelRegistry({
-    bundledDir: path.join(resourcesDir, 'models'),
-    installedDir: path.join(userDataDir(), 'models'),
-    extraDirs: ctx.modelsDirs,
-    embedder: { provider: ctx.provider },
-    log: ctx.log,
-  });
+  const registry = benchRegistry(ctx);
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'lookalike-bench-'));
   try {
     const { files, source } = await benchImages(ctx.quick ? 32 : 64, tmp);
@@ -223,7 +217,7 @@ export async function runModelsBench(ctx: BenchContext): Promise<ModelsBench> {
         let e: OnnxEmbedder | undefined;
         try {
           const load = await timed(async () => {
-            const loaded = await OnnxEmbedder.load(pack, { variant, provider: ctx.provider, log: ctx.log });
+            const loaded = await OnnxEmbedder.load(pack, { variant, provider: ctx.config.engine.provider, log: ctx.log });
             await loaded.ready(); // towers load on first use; this figure is both sessions
             return loaded;
           });

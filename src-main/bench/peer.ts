@@ -8,12 +8,12 @@ import { OnnxEmbedder } from '../engine/embedder.js';
 import { FAMILIES } from '../engine/families.js';
 import { defaultThreads } from '../engine/providers.js';
 import { decodeToRgb, imageSpec } from '../engine/preprocess.js';
-import { ModelRegistry } from '../engine/registry.js';
-import { appRoot, resourcesDir, userDataDir } from '../shared/paths.js';
+import { appRoot } from '../shared/paths.js';
 import { underLoad } from './load.js';
 import { benchImages, benchTexts, rate, round } from './models.js';
 import { type BenchContext, type BenchSection, formatTable } from './report.js';
 import { cliHome, timeCli, timeNode } from './startup.js';
+import { benchRegistry } from './registry.js';
 
 /**
  * `lookalike bench --only peer`: Lookalike against Transformers.js (the JavaScript library a
@@ -140,7 +140,7 @@ async function cmykPixels(peer: PeerProcess): Promise<PeerFidelityRow> {
 export async function runPeerBench(ctx: BenchContext): Promise<PeerBench> {
   const version = await peerVersion();
   if (!version) throw new Error(`Transformers.js is not installed for the peer bench: run "npm install --prefix tools/peer" (it stays out of the app's dependencies)`);
-  const registry = new ModelRegistry({ bundledDir: path.join(resourcesDir, 'models'), installedDir: path.join(userDataDir(), 'models'), extraDirs: ctx.modelsDirs, log: ctx.log });
+  const registry = benchRegistry(ctx);
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'lookalike-bench-peer-'));
   const seconds = ctx.quick ? 1 : 3;
   const equal = defaultThreads();
@@ -158,7 +158,7 @@ export async function runPeerBench(ctx: BenchContext): Promise<PeerBench> {
       try {
         // Fidelity with the defaults of each.
         let peer = PeerProcess.start();
-        let e = await OnnxEmbedder.load(pack, { variant: 'fp32', provider: ctx.provider, log: ctx.log });
+        let e = await OnnxEmbedder.load(pack, { variant: 'fp32', provider: ctx.config.engine.provider, log: ctx.log });
         try {
           await peer.call({ cmd: 'load', dir: pack.dir, threads: null });
           if (!pixelsDone) {
@@ -173,7 +173,7 @@ export async function runPeerBench(ctx: BenchContext): Promise<PeerBench> {
         // Speed: files to vectors (read, decode, preprocess, model) and texts, interleaved A B B A.
         for (const threads of ['equal', 'defaults'] as const) {
           peer = PeerProcess.start();
-          e = await OnnxEmbedder.load(pack, { variant: 'fp32', provider: ctx.provider, log: ctx.log, ...(threads === 'equal' ? { threads: equal } : {}) });
+          e = await OnnxEmbedder.load(pack, { variant: 'fp32', provider: ctx.config.engine.provider, log: ctx.log, ...(threads === 'equal' ? { threads: equal } : {}) });
           try {
             await peer.call({ cmd: 'load', dir: pack.dir, threads: threads === 'equal' ? equal : null, warm: true });
             await e.ready();
@@ -209,7 +209,7 @@ export async function runPeerBench(ctx: BenchContext): Promise<PeerBench> {
         }
         // Cold start: process start to the first image vector printed, interleaved A B B A.
         const image = files[0]!;
-        const env = { ...process.env, LOOKALIKE_HOME: home, ...(ctx.provider ? { LOOKALIKE_PROVIDER: ctx.provider } : {}) };
+        const env = { ...process.env, LOOKALIKE_HOME: home, ...(ctx.config.engine.provider ? { LOOKALIKE_PROVIDER: ctx.config.engine.provider } : {}) };
         const ours = () => timeCli(['embed', '--model', m.id, '--image', image], env);
         const theirs = () => timeNode([path.join(PEER_DIR, 'peer.mjs'), 'embed-image', pack.dir, image]);
         await ours(); // score constants cached, files in the OS cache, for both

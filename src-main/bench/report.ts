@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { appVersion } from '../shared/version.js';
 import type { MemorySampler } from './memory.js';
+import type { Config } from '../shared/config.js';
 
 /**
  * `lookalike bench` output: machine facts plus one section per area. The engine fills `models`;
@@ -26,7 +27,8 @@ export interface BenchContext {
   modelIds: string[];
   /** Only these weight variants ("fp32", "quantized", ...), when given; else every installed one. */
   variants: string[];
-  provider?: string;
+  /** The run's configuration: home (installed packs), engine settings (--provider over LOOKALIKE_PROVIDER). */
+  config: Config;
   /** Catalog sizes for the search and duplicates sections (--sizes), instead of their defaults. */
   sizes?: number[];
   /** The search section's synthetic set (--dataset); "catalog" by default. */

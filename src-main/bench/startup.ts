@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import { ModelRegistry } from '../engine/registry.js';
-import { appRoot, resourcesDir, userDataDir } from '../shared/paths.js';
+import { appRoot } from '../shared/paths.js';
 import { round } from './models.js';
 import { type BenchContext, type BenchSection, formatTable } from './report.js';
+import { benchRegistry } from './registry.js';
 
 /** Process start to exit of one CLI command, seconds (median of the runs). */
 export interface StartupRow {
@@ -63,7 +63,7 @@ export async function cliHome(packs: Array<{ id: string; path: string; source: s
  * after the first use (the OS file cache is warm: this is the second start of the day, not the first).
  */
 export async function runStartupBench(ctx: BenchContext): Promise<StartupBench> {
-  const registry = new ModelRegistry({ bundledDir: path.join(resourcesDir, 'models'), installedDir: path.join(userDataDir(), 'models'), extraDirs: ctx.modelsDirs, log: ctx.log });
+  const registry = benchRegistry(ctx);
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'lookalike-bench-startup-'));
   const rows: StartupRow[] = [];
   const errors: StartupBench['errors'] = [];
@@ -74,7 +74,7 @@ export async function runStartupBench(ctx: BenchContext): Promise<StartupBench> 
     const home = await cliHome(wanted, tmp);
     const image = path.join(tmp, 'photo.jpg');
     await sharp({ create: { width: 1024, height: 768, channels: 3, background: { r: 180, g: 60, b: 40 } } }).jpeg({ quality: 85 }).toFile(image);
-    const env = { ...process.env, LOOKALIKE_HOME: home, ...(ctx.provider ? { LOOKALIKE_PROVIDER: ctx.provider } : {}) };
+    const env = { ...process.env, LOOKALIKE_HOME: home, ...(ctx.config.engine.provider ? { LOOKALIKE_PROVIDER: ctx.config.engine.provider } : {}) };
     const commands: Array<{ id: string; command: string; args: string[] }> = [{ id: '-', command: '--help', args: ['--help'] }];
     for (const m of wanted) {
       commands.push({ id: m.id, command: 'embed --image', args: ['embed', '--model', m.id, '--image', image] });

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { OnnxEmbedder } from '../engine/embedder.js';
 import { defaultThreads, logicalCpus, physicalCores } from '../engine/providers.js';
 import { ModelRegistry } from '../engine/registry.js';
-import { resourcesDir, userDataDir } from '../shared/paths.js';
 import { underLoad } from './load.js';
 import { benchImages, rate, round } from './models.js';
 import { type BenchContext, type BenchSection, formatTable } from './report.js';
+import { benchRegistry } from './registry.js';
 
 /** One thread setting: the engine's default, one thread, and every logical CPU the way ORT runs them by default (spinning). */
 export interface ThreadSetting {
@@ -54,7 +54,7 @@ async function pickPacks(registry: ModelRegistry, ctx: BenchContext): Promise<st
 }
 
 export async function runThreadsBench(ctx: BenchContext): Promise<ThreadsBench> {
-  const registry = new ModelRegistry({ bundledDir: path.join(resourcesDir, 'models'), installedDir: path.join(userDataDir(), 'models'), extraDirs: ctx.modelsDirs, log: ctx.log });
+  const registry = benchRegistry(ctx);
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'lookalike-bench-threads-'));
   const seconds = ctx.quick ? 1.5 : 4;
   const rows: ThreadsRow[] = [];
@@ -74,7 +74,7 @@ export async function runThreadsBench(ctx: BenchContext): Promise<ThreadsBench> 
         for (const setting of threadSettings()) {
           ctx.signal.throwIfAborted();
           ctx.log(`bench threads: ${id} (${variant}) ${setting.name} = ${setting.threads} thread(s)${setting.spinning ? ', spinning' : ''} ...`);
-          const e = await OnnxEmbedder.load(pack, { variant, provider: ctx.provider, threads: setting.threads, spinning: setting.spinning, batchSize: BATCH, log: ctx.log });
+          const e = await OnnxEmbedder.load(pack, { variant, provider: ctx.config.engine.provider, threads: setting.threads, spinning: setting.spinning, batchSize: BATCH, log: ctx.log });
           try {
             const tensor = await e.preprocessor.batch(bytes.slice(0, BATCH));
             const model = () => e.embedPixels(tensor, BATCH, ctx.signal);

@@ -25,7 +25,7 @@ export const LAYER_RULES: Record<string, readonly string[]> = {
   renderer: ['api', 'shared'],
 };
 
-/** Builds the import graph of every .ts/.tsx file under the given folders (absolute paths). */
+/** Builds the import graph of every .ts/.tsx/.js/.mjs file under the given folders (absolute paths). */
 export function importGraph(roots: readonly string[]): ImportGraph {
   const graph: ImportGraph = new Map();
   const files = roots.flatMap((root) => listSources(root));
@@ -41,7 +41,7 @@ function listSources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) return listSources(p);
-    return /\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts') ? [p] : [];
+    return /\.(tsx?|m?js)$/.test(e.name) && !e.name.endsWith('.d.ts') ? [p] : [];
   });
 }
 

@@ -20,6 +20,13 @@ describe('architecture: dependencies point one way (docs/ARCHITECTURE.md)', () =
     expect(importCycles(graph).map(rel)).toEqual([]);
   });
 
+  it('tests never import tools/, and tools/ never import test/', () => {
+    const crossing = [...importGraph([path.join(root, 'test'), path.join(root, 'tools')])]
+      .flatMap(([from, targets]) => targets.map((to) => [from, to].map((f) => path.relative(root, f).split(path.sep)[0])))
+      .filter(([from, to]) => from !== to && (from === 'test' || from === 'tools') && (to === 'test' || to === 'tools'));
+    expect(crossing).toEqual([]);
+  });
+
   it('the check catches an upward import and a cycle', () => {
     const f = (p: string) => path.join(root, p);
     const bad: ImportGraph = new Map([

@@ -4,6 +4,7 @@ import { MemorySampler } from '../../bench/memory.js';
 import { type BenchContext, type SearchDataset, formatTable, newReport, searchDatasets } from '../../bench/report.js';
 import { type BenchSectionName, benchSectionNames, loadBenchSection } from '../../bench/sections.js';
 import { type Command, type OptionValues, UsageError, numberOption, stringList, stringOption } from '../command.js';
+import { loadConfig } from '../../shared/config.js';
 
 /** The sections --only names (comma-separated or repeated), in the registry's order; all without it. */
 export function selectSections(only: string[], known: readonly BenchSectionName[] = benchSectionNames): BenchSectionName[] {
@@ -63,14 +64,15 @@ export const benchCommand: Command = {
     const sizes = sizesOption(values);
     const dataset = datasetOption(values);
     const seed = numberOption(values, 'seed', { integer: true });
-    const modelsDirs = [...stringList(values, 'models-dir'), ...(process.env.LOOKALIKE_REALSIZE_DIR ? [process.env.LOOKALIKE_REALSIZE_DIR] : [])].map((d) => path.resolve(d));
+    const config = loadConfig(process.env, { provider: stringOption(values, 'provider') });
+    const modelsDirs = [...stringList(values, 'models-dir'), ...(config.realsizeDir ? [config.realsizeDir] : [])].map((d) => path.resolve(d));
     const memory = new MemorySampler();
     const report = newReport(
       quick,
       sections,
       memory.intervalMs,
     );
-    const ctx: BenchContext = { quick, modelsDirs, modelIds: stringList(values, 'model'), variants: stringList(values, 'variant'), provider: stringOption(values, 'provider'), sizes, dataset, seed, memory, log: io.log, signal: io.signal };
+    const ctx: BenchContext = { quick, modelsDirs, modelIds: stringList(values, 'model'), variants: stringList(values, 'variant'), config, sizes, dataset, seed, memory, log: io.log, signal: io.signal };
     try {
       for (const name of sections) {
         const section = await loadBenchSection(name);
