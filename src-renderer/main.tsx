@@ -1,3 +1,5 @@
+// src-renderer/: the React UI. Runs in the window (Electron renderer or a browser tab) and talks to
+// the backend only through api/client.ts, with the contract's types from src-main/api.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

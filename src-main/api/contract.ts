@@ -1,3 +1,6 @@
+// api/: the one typed contract (zod schemas of every method's input and output, error codes on the
+// wire). Imported by every process and, for its types, by the renderer bundle; it runs nothing and
+// imports nothing of ours but shared/. The implementations live in features/, the table in dispatch/.
 import type { z } from 'zod';
 import { appMethods } from './schemas/app.js';
 import { catalogMethods } from './schemas/catalog.js';

@@ -1,3 +1,5 @@
+// bench/: `lookalike bench`, the speed, memory and quality measurements docs/PERFORMANCE.md cites.
+// Runs in the CLI process (some sections start child processes to time a cold start).
 import type { BenchSection } from './report.js';
 
 /**

@@ -1,3 +1,5 @@
+// cli/: the `lookalike` command line. Runs in its own Node process: parses arguments, then calls the
+// API in-process (dispatch/invoke) or, for `serve`, starts the HTTP front door and a backend.
 import { runCli } from './run.js';
 
 const abort = new AbortController();

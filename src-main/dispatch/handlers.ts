@@ -1,3 +1,6 @@
+// dispatch/: the handler table and invoke, which validates a call against the contract and runs its
+// feature. Runs in the backend process (and in the CLI process for in-process calls); the front
+// doors (backend host, CLI, jobs) reach features only through here.
 import {
   catalogErrors,
   catalogImage,

@@ -1,3 +1,5 @@
+// index/: vector stores (exact scan, HNSW through usearch, Qdrant) and the all-pairs k-NN the
+// duplicates use. Runs in the backend and CLI processes; reads vectors through catalog/ only.
 import type { Catalog } from '../catalog/catalog.js';
 import type { Migration } from '../catalog/migrations.js';
 import { annFiles } from './ann.js';

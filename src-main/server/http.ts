@@ -1,3 +1,6 @@
+// server/: browser mode's HTTP front door (`lookalike serve`, `npm start` without Electron). Runs in
+// the serve process on the event loop, so it only checks the token and origin, serves the built UI
+// and forwards calls to the backend process (BackendClient); nothing heavy runs here.
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
