@@ -6,6 +6,7 @@ import type { ImportSummary } from '../api/schemas/catalog.js';
 import { IngestInputError, type IngestOptions, ingest } from '../catalog/ingest.js';
 import { settleDeadRuns } from '../catalog/ingest-writer.js';
 import type { Embedder } from '../engine/types.js';
+import { loadModel } from './common/load-model.js';
 import { jobsOf } from './jobs/registry.js';
 import { resourcesDir } from '../shared/paths.js';
 import type { Services } from './services.js';
@@ -101,13 +102,9 @@ async function runImport(ctx: CallContext, options: Omit<IngestOptions, 'signal'
   }
 }
 
-/** The requested models' embedders, or the default model's when none is named. */
+/** The requested models' embedders, or the default model's when none is named (load errors as every feature gives them). */
 async function embeddersFor(services: Services, ids: string[] | undefined): Promise<Embedder[]> {
   const unique = [...new Set(ids ?? [])];
-  try {
-    if (unique.length === 0) return [await services.models.embedder()];
-    return await Promise.all(unique.map((id) => services.models.embedder(id)));
-  } catch (err) {
-    throw new AppError(ids?.length ? 'bad_request' : 'unavailable', `cannot load model: ${(err as Error).message}`);
-  }
+  if (unique.length === 0) return [await loadModel(services, undefined)];
+  return Promise.all(unique.map((id) => loadModel(services, id)));
 }

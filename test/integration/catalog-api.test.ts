@@ -87,7 +87,7 @@ describe.skipIf(!hasDemo)('catalog API with the real demo model', () => {
   it('rejects bad import input clearly', async () => {
     await expect(call('catalog.import', { paths: [] })).rejects.toMatchObject({ code: 'bad_request' });
     await expect(call('catalog.import', { paths: [path.join(root, 'nowhere')] })).rejects.toMatchObject({ code: 'bad_request', message: expect.stringContaining('not found') });
-    await expect(call('catalog.import', { paths: [root], models: ['no-such-model'] })).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(call('catalog.import', { paths: [root], models: ['no-such-model'] })).rejects.toMatchObject({ code: 'not_found', message: expect.stringMatching(/no model pack "no-such-model"/) });
   });
 
   it('loads the demo catalog once, and a second time from cache', async () => {

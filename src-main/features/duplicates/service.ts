@@ -17,7 +17,8 @@ export function createDuplicateFinder(catalog: Catalog, models: () => ModelRegis
     } catch (err) {
       // No usable pack: vectors already in the catalog still serve when asked for by id.
       if (id === undefined) return null;
-      if (!catalog.embeddingModels().some((m) => m.modelId === id)) throw new AppError('not_found', err instanceof Error ? err.message : String(err));
+      // Otherwise the registry's error, as every feature gives it (not_found: no such pack; unavailable: a broken one).
+      if (!catalog.embeddingModels().some((m) => m.modelId === id)) throw err instanceof AppError ? err : new AppError('not_found', err instanceof Error ? err.message : String(err));
     }
     const revisions = catalog.embeddingModels().filter((m) => m.modelId === packId);
     if (revisions.length === 0) return id === undefined ? null : { id: packId as string, revision: '' };
