@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Embedder } from '../engine/types.js';
 import type { Progress } from '../shared/progress.js';
-import { type Catalog, catalogStorageError, storageProblem } from './catalog.js';
+import type { Catalog } from './catalog.js';
 import { DEFAULT_MAX_PIXELS } from './decode.js';
 import type { ImageAnalyzer } from './image-analyzer.js';
 import { type IngestContext, REPORT_LIMIT } from './ingest-context.js';
@@ -12,6 +12,7 @@ import { type ListingInput, type MissingImage, importListings } from './ingest-l
 import { scanFiles } from './ingest-scan.js';
 import { IngestWriter, type RunCounts, finishRun, startRun } from './ingest-writer.js';
 import { type RowProblem, readListingFile } from './listing-files.js';
+import { catalogStorageError, storageProblem } from './storage-errors.js';
 
 export interface IngestOptions {
   /** Folders (walked recursively) and single files. */

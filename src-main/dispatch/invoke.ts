@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { catalogStorageError } from '../catalog/catalog.js';
+import { catalogStorageError } from '../catalog/storage-errors.js';
 import { contract, isMethodName } from '../api/contract.js';
 import type { CallContext, Handlers } from '../features/context.js';
 import { AppError } from '../shared/errors.js';

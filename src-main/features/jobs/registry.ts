@@ -4,7 +4,8 @@ import { AppError } from '../../shared/errors.js';
 import type { CallContext } from '../context.js';
 import type { Progress } from '../../shared/progress.js';
 import type { JobInfo, JobKind, JobState } from '../../api/schemas/jobs.js';
-import { type Catalog, catalogStorageError } from '../../catalog/catalog.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import { catalogStorageError } from '../../catalog/storage-errors.js';
 import { processAlive } from '../../catalog/ingest-writer.js';
 import type { Services } from '../services.js';
 
