@@ -15,13 +15,10 @@ export interface DecodeLimits {
   /** Files over this many bytes are refused without being read. */
   maxFileBytes: number;
   embedBatchSize: number;
+  /** Tests only: a pause before each file (IngestOptions.fileDelayMs). */
+  fileDelayMs: number;
 }
 
-/**
- * Tests only: a pause before each file, so that an end-to-end test can reload a page in the middle
- * of an import of a few hundred photos on any machine, however fast. Unset in real use.
- */
-const TEST_DELAY_MS = Number(process.env.LOOKALIKE_TEST_IMPORT_DELAY_MS) || 0;
 const FILE_CONCURRENCY = 4;
 /** Decoded-to-be bytes waiting for the embedder; reading pauses beyond this. */
 const EMBED_QUEUE_BYTES = 256 * 1024 * 1024;
@@ -71,7 +68,7 @@ export async function decodeAndEmbed(
     while (next < files.length) {
       signal.throwIfAborted();
       const file = files[next++] as FoundFile;
-      if (TEST_DELAY_MS) await new Promise((r) => setTimeout(r, TEST_DELAY_MS));
+      if (limits.fileDelayMs) await new Promise((r) => setTimeout(r, limits.fileDelayMs));
       await reader.read(file);
       processed++;
       progress();

@@ -31,6 +31,11 @@ export interface IngestOptions {
   commitOps?: number;
   commitMs?: number;
   embedBatchSize?: number;
+  /**
+   * Tests only: a pause before each file, so that an end-to-end test can reload a page in the middle
+   * of an import of a few hundred photos on any machine, however fast (config importDelayMs).
+   */
+  fileDelayMs?: number;
   /** Per-image work of the layers above, done on each new image while its bytes are in memory (image-analyzer.ts). */
   analyzers?: readonly ImageAnalyzer[];
 }
@@ -132,6 +137,7 @@ export async function ingest(catalog: Catalog, options: IngestOptions): Promise<
       maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
       maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
       embedBatchSize: options.embedBatchSize ?? 16,
+      fileDelayMs: options.fileDelayMs ?? 0,
     }, options.analyzers ?? []);
 
     const { missing, missingCount } = listing ? importListings(ctx, listing, roots, failedPaths) : { missing: [], missingCount: 0 };

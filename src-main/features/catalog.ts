@@ -95,7 +95,7 @@ export const catalogImage: Handler<'catalog.image'> = async ({ sha256 }, { servi
 
 async function runImport(ctx: CallContext, options: Omit<IngestOptions, 'signal' | 'progress'>): Promise<ImportSummary> {
   try {
-    return await ingest(ctx.services.catalog, { ...options, analyzers: ctx.services.imageAnalyzers, signal: ctx.signal, progress: ctx.progress });
+    return await ingest(ctx.services.catalog, { ...options, analyzers: ctx.services.imageAnalyzers, fileDelayMs: ctx.services.config.importDelayMs, signal: ctx.signal, progress: ctx.progress });
   } catch (err) {
     if (err instanceof IngestInputError) throw new AppError('bad_request', err.message);
     throw err;
