@@ -10,37 +10,13 @@ import { BadInputError, NotFoundError } from './errors.js';
 import { type PackCheck, type PackInfo, PackError, checkId, inspectPack } from './pack.js';
 import { type ProviderReport, createSession, sessionSettings } from './providers.js';
 import { ScoringCache } from './scoring.js';
-import type { VariantMeasurement } from './variant-drift.js';
+import type { ModelListing, PackSource, VariantMeasurement } from '../shared/models.js';
 import { isVariant, towerFile } from './variants.js';
 
 /** Per-pack variant choices and measurements, in `<models>/.variant-choices.json`. */
 interface VariantState {
   choices: Record<string, string>;
   measurements: Record<string, Record<string, VariantMeasurement>>;
-}
-
-export type PackSource = 'installed' | 'bundled' | 'extra';
-
-/** One row of the Models page / `lookalike models list`. */
-export interface ModelListing {
-  id: string;
-  name: string;
-  family: FamilyName | null;
-  dim: number | null;
-  variants: string[];
-  /** The variant a session loads: the configured one (LOOKALIKE_VARIANT), else the one chosen for this pack, else the best installed. */
-  variant: string | null;
-  /** The variant chosen for this pack (setVariant), remembered across starts; null: automatic. */
-  chosenVariant: string | null;
-  /** The latest drift/speed measurement of each non-fp32 variant on this catalog (measureVariant). */
-  measurements: VariantMeasurement[];
-  sizeBytes: number;
-  demo: boolean;
-  source: PackSource;
-  path: string;
-  status: 'ok' | 'broken';
-  error: string | null;
-  isDefault: boolean;
 }
 
 export interface InstallProgress {

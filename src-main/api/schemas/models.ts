@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FAMILY_NAMES } from '../../shared/families.js';
 import { method } from '../method.js';
+import type { ModelListing as ModelListingShape, VariantMeasurement as VariantMeasurementShape } from '../../shared/models.js';
 
 /** A model family's name ("siglip", "clip"). */
 export const ModelFamily = z.enum(FAMILY_NAMES);
@@ -22,7 +23,7 @@ const ProviderOrder = z.string().regex(/^[a-z]+(,[a-z]+)*$/, 'expected a provide
 
 const Stat = z.object({ min: z.number(), mean: z.number() });
 /** A weight variant's drift from fp32 and speed, measured on a sample of the catalog (engine/variant-drift.ts). */
-export const VariantMeasurement = z.object({
+export const VariantMeasurement: z.ZodType<VariantMeasurementShape> = z.object({
   pack: z.string(),
   variant: z.string(),
   reference: z.literal('fp32'),
@@ -38,9 +39,9 @@ export const VariantMeasurement = z.object({
   recommended: z.boolean(),
   summary: z.string(),
 });
-export type VariantMeasurement = z.infer<typeof VariantMeasurement>;
+export type VariantMeasurement = VariantMeasurementShape;
 
-export const ModelListing = z.object({
+export const ModelListing: z.ZodType<ModelListingShape> = z.object({
   id: z.string(),
   name: z.string(),
   family: ModelFamily.nullable(),
@@ -59,7 +60,7 @@ export const ModelListing = z.object({
   error: z.string().nullable(),
   isDefault: z.boolean(),
 });
-export type ModelListing = z.infer<typeof ModelListing>;
+export type ModelListing = ModelListingShape;
 
 export const ProviderReport = z.object({
   active: ProviderName,
