@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCopy, overFetch, stackCopies } from '../../src-main/index/copies.js';
+import { isCopy, overFetch, stackCopies } from '../../src-main/features/common/copies.js';
 import { WEAK_PROBABILITY, WEAK_STANDING, relativeStrength, sigmoidStrength } from '../../src-main/index/match-strength.js';
 
 /** Hits with a "photo" id: results with the same photo id are copies of each other. */

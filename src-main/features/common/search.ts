@@ -4,14 +4,13 @@ import type { MethodOutput } from '../../api/contract.js';
 import type { SearchFilter, searchMethods } from '../../api/schemas/search.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import type { VectorSpace } from '../../catalog/vectors.js';
-import { cosine } from '../../engine/similarity.js';
 import type { Embedder } from '../../engine/types.js';
-import { DEFAULT_COPY_RULE, copyHashes, hashDistance, isCopy, overFetch, stackCopies } from '../../index/copies.js';
 import { textMatchStrength } from '../../index/match-strength.js';
 import { combineQuery } from '../../index/query.js';
 import { NOT_CONFIGURED, QdrantStore, collectionName, qdrantSettings } from '../../index/qdrant.js';
 import type { StoreHit, VectorStore } from '../../index/types.js';
 import type { CallContext } from '../context.js';
+import { overFetch, stackHits } from './copies.js';
 import { imageLabels, listingFacets } from '../images.js';
 import { loadModel } from './load-model.js';
 import { queryImageVector } from './vectors.js';
@@ -72,7 +71,7 @@ export async function runSearch(input: SearchInput, ctx: CallContext): Promise<M
   const filter = toFilter(catalog, input.filter);
   const want = input.stack ? overFetch(input.k) : input.k;
   const hits = (await store.search(query, want + (self ? 1 : 0), filter)).filter((h) => h.sha256 !== self).slice(0, want);
-  const stacks = input.stack ? await stackHits(catalog, model, hits, input.k) : hits.map((h) => ({ ...h, copies: [] }));
+  const stacks = input.stack ? await stackHits(catalog, services.duplicates.store, model, hits, input.k) : hits.map((h) => ({ ...h, copies: [] }));
   const shown = stacks.flatMap((s) => [s, ...s.copies]);
   const listings = catalog.listingsOfImages(shown.map((h) => h.sha256), filter);
   const labels = imageLabels(catalog, shown.map((h) => h.sha256));
@@ -93,22 +92,4 @@ export async function runSearch(input: SearchInput, ctx: CallContext): Promise<M
     match,
     results,
   };
-}
-
-/** Near-identical copies under their best-ranked copy (see index/copies.ts); at most k stacks. */
-async function stackHits(catalog: Catalog, model: Embedder, hits: StoreHit[], k: number) {
-  const shas = hits.map((h) => h.sha256);
-  const [hashes, vectors] = [await copyHashes(catalog, shas), catalog.getEmbeddings(shas, model.id, model.revision)];
-  return stackCopies(
-    hits,
-    (leader, hit) => {
-      // The hash first (a popcount): most pairs are told apart without a dot product.
-      const distance = hashDistance(hashes.get(leader.sha256), hashes.get(hit.sha256));
-      if (!(distance <= DEFAULT_COPY_RULE.hash)) return false;
-      const a = vectors.get(leader.sha256);
-      const b = vectors.get(hit.sha256);
-      return isCopy(distance, a && b ? cosine(a, b) : Number.NaN);
-    },
-    k,
-  );
 }

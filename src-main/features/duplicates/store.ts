@@ -49,6 +49,7 @@ export class DuplicateStore {
                 phash_trim_mirror AS phashTrimMirror, align_thumb AS thumb, aspect
          FROM duplicates_hashes WHERE version = ? ORDER BY sha256`,
       ),
+      phashes: db.prepare('SELECT sha256, phash FROM duplicates_hashes WHERE sha256 IN (SELECT value FROM json_each(?))'),
       paths: db.prepare('SELECT path FROM image_files WHERE sha256 = ? ORDER BY path').pluck(),
       listings: db.prepare(
         `SELECT DISTINCT l.id, l.title, l.seller, l.sku, l.price, l.category, l.url FROM listing_images li JOIN listings l ON l.id = li.listing_id
@@ -94,6 +95,12 @@ export class DuplicateStore {
   allHashes(): Array<ImageHashes & { sha256: string }> {
     const rows = this.stmts.allHashes.all(HASH_VERSION) as Array<Omit<ImageHashes, 'trimBox' | 'thumb'> & { sha256: string; trimBox: string; thumb: Buffer }>;
     return rows.map((r) => ({ ...r, trimBox: JSON.parse(r.trimBox) as ImageHashes['trimBox'], thumb: new Uint8Array(r.thumb.buffer, r.thumb.byteOffset, r.thumb.byteLength) }));
+  }
+
+  /** The whole-frame pHash of each of these images that has one (search stacks copies by it). */
+  wholeFrameHashes(shas: readonly string[]): Map<string, string> {
+    const rows = this.stmts.phashes.all(JSON.stringify(shas)) as Array<{ sha256: string; phash: string }>;
+    return new Map(rows.map((r) => [r.sha256, r.phash]));
   }
 
   paths(sha256: string): string[] {

@@ -1,6 +1,10 @@
 import sharp from 'sharp';
-import type { Catalog } from '../catalog/catalog.js';
-import { dctHash, hammingHex } from '../engine/image-hash.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import { cosine } from '../../engine/similarity.js';
+import { dctHash, hammingHex } from '../../engine/image-hash.js';
+import type { Embedder } from '../../engine/types.js';
+import type { StoreHit } from '../../index/types.js';
+import type { DuplicateStore } from '../duplicates/store.js';
 
 /**
  * Stacking near-identical copies in search results. A catalog often holds one photo several
@@ -8,7 +12,8 @@ import { dctHash, hammingHex } from '../engine/image-hash.js';
  * copies fill the top of a search. Two results are copies when their pixels agree (a perceptual
  * hash of the stored thumbnail) and their embeddings agree: the hash alone would join two flat
  * product shots on white, the embedding alone joins different photos of one product (the demo
- * models give cosines of 0.998+ to different photos, see features/duplicates/tiers.ts).
+ * models give cosines of 0.998+ to different photos, see features/duplicates/tiers.ts). A feature
+ * module, not an index one: the hashes are the duplicate finder's, read through its store.
  */
 export interface CopyRule {
   /** Copies when the hash distance is at most `hash` and the cosine at least `cosine`, ... */
@@ -73,18 +78,11 @@ async function thumbHash(catalog: Catalog, sha256: string): Promise<string | nul
 
 /**
  * One perceptual hash per hit, all of one kind so that distances compare like with like: the
- * duplicate finder's whole-frame pHash (table duplicates_hashes, computed at import or on the first
- * Duplicates visit) when every hit has one, else the thumbnail pHash for all of them.
+ * duplicate finder's whole-frame pHash (its store, computed at import or by its hashes job) when
+ * every hit has one, else the thumbnail pHash for all of them.
  */
-export async function copyHashes(catalog: Catalog, shas: readonly string[]): Promise<Map<string, string | null>> {
-  const stored = new Map(
-    (
-      catalog.db.prepare('SELECT sha256, phash FROM duplicates_hashes WHERE sha256 IN (SELECT value FROM json_each(?))').all(JSON.stringify(shas)) as Array<{
-        sha256: string;
-        phash: string;
-      }>
-    ).map((r) => [r.sha256, r.phash]),
-  );
+export async function copyHashes(catalog: Catalog, duplicates: DuplicateStore, shas: readonly string[]): Promise<Map<string, string | null>> {
+  const stored = duplicates.wholeFrameHashes(shas);
   if (shas.every((s) => stored.has(s))) return stored;
   return thumbHashes(catalog, shas);
 }
@@ -102,4 +100,22 @@ export async function thumbHashes(catalog: Catalog, shas: readonly string[]): Pr
 
 export function hashDistance(a: string | null | undefined, b: string | null | undefined): number {
   return a && b ? hammingHex(a, b) : Number.POSITIVE_INFINITY;
+}
+
+/** Near-identical copies under their best-ranked copy; at most k stacks. */
+export async function stackHits(catalog: Catalog, duplicates: DuplicateStore, model: Embedder, hits: StoreHit[], k: number) {
+  const shas = hits.map((h) => h.sha256);
+  const [hashes, vectors] = [await copyHashes(catalog, duplicates, shas), catalog.getEmbeddings(shas, model.id, model.revision)];
+  return stackCopies(
+    hits,
+    (leader, hit) => {
+      // The hash first (a popcount): most pairs are told apart without a dot product.
+      const distance = hashDistance(hashes.get(leader.sha256), hashes.get(hit.sha256));
+      if (!(distance <= DEFAULT_COPY_RULE.hash)) return false;
+      const a = vectors.get(leader.sha256);
+      const b = vectors.get(hit.sha256);
+      return isCopy(distance, a && b ? cosine(a, b) : Number.NaN);
+    },
+    k,
+  );
 }
