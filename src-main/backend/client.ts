@@ -1,3 +1,5 @@
+// backend/: the backend process (entry.ts, host.ts serve API calls on a channel) and the client the
+// front doors use to start, call and watch it (this file: runs in Electron main, `lookalike serve`).
 import { fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { reviveError } from '../api/errors.js';

@@ -1,3 +1,6 @@
+// catalog/: the SQLite catalog (listings, images by content, files, thumbnails, vectors, import runs)
+// and the import that fills it. Runs in the backend and CLI processes; only this folder writes SQL
+// for its tables (features add theirs through features/schema.ts).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';

@@ -1,3 +1,6 @@
+// engine/: model packs and inference (ONNX Runtime sessions, tokenizers, image decoding and
+// preprocessing, perceptual hashes). Runs in the backend and CLI processes, image preprocessing also
+// on a worker thread (decode-pool.ts); it knows nothing of the catalog, the API or the features.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';

@@ -1,3 +1,6 @@
+// features/: the implementation of every API method (catalog, search, images, models, duplicates,
+// mismatch, compare, jobs) over engine/, catalog/ and index/. Runs in the backend process, or in the
+// CLI process for in-process calls; Services is the long-lived state they share.
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import type { ImageAnalyzer } from '../catalog/image-analyzer.js';
