@@ -1,9 +1,10 @@
 import { EmptyPage } from '../components/Common';
-import { DuplicateAgainstView, DuplicateListingsView } from '../components/DuplicateListings';
 import { usePersistentState } from '../hooks/usePersistentState';
 import { useI18n } from '../i18n';
 import type { StringKey } from '../i18n/strings';
+import { AgainstSource } from './duplicates/AgainstSource';
 import { ImageDuplicates } from './duplicates/ImageDuplicates';
+import { ListingDuplicates } from './duplicates/ListingDuplicates';
 import type { PageProps } from './page-props';
 
 type Mode = 'images' | 'listings' | 'against';
@@ -38,7 +39,7 @@ export function DuplicatesPage({ navigate, status }: PageProps) {
         </div>
         {modes}
       </div>
-      {mode === 'listings' ? <DuplicateListingsView /> : <DuplicateAgainstView />}
+      {mode === 'listings' ? <ListingDuplicates /> : <AgainstSource />}
     </section>
   );
 }

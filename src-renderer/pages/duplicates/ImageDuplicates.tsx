@@ -1,6 +1,5 @@
 import { type ReactNode, useEffect, useState } from 'react';
 import { call } from '../../api/client';
-import { ResultNotices } from '../../components/DuplicateListings';
 import { downloadText } from '../../download';
 import { useCall } from '../../hooks/useCall';
 import { useHotkeys } from '../../hooks/useHotkeys';
@@ -9,6 +8,7 @@ import { useI18n } from '../../i18n';
 import { useToasts } from '../../state/toasts';
 import { GroupDetail } from './GroupDetail';
 import { GroupList } from './GroupList';
+import { ResultNotices } from './ResultNotices';
 import { ScoreChart } from './ScoreChart';
 import type { Tier } from './tiers';
 import { type GroupSort, TierToolbar } from './TierToolbar';
