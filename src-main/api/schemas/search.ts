@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { method } from '../method.js';
 import { ImageRef, Sha256 } from './common.js';
-
-export const MAX_K = 500;
+import { MAX_K } from '../limits.js';
 
 export const SearchFilter = z
   .object({

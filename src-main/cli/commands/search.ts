@@ -1,5 +1,5 @@
 import type { SearchFilter } from '../../api/schemas/search.js';
-import { MAX_K } from '../../api/schemas/search.js';
+import { MAX_K } from '../../api/limits.js';
 import { type Command, UsageError, numberOption, stringList, stringOption } from '../command.js';
 
 const FILTER_HELP = 'category=VALUE, seller=VALUE, price<=N, price>=N';
