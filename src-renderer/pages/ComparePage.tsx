@@ -1,9 +1,11 @@
 import { useState } from 'react';
-import type { MethodOutput } from '../../src-main/api/contract';
+import type { MethodInput, MethodOutput } from '../../src-main/api/contract';
 import { call } from '../api/client';
 import { EmptyPage, ErrorNotice, Spinner } from '../components/Common';
 import { ImagePicker } from '../components/ImagePicker';
+import { JobProgress } from '../components/JobProgress';
 import { formatNumber } from '../format';
+import { useJobCall } from '../hooks/useJobCall';
 import { useI18n } from '../i18n';
 import type { QueryImage } from '../state/intents';
 import { CatalogResult } from './compare/CatalogResult';
@@ -27,7 +29,10 @@ export function ComparePage({ status, navigate }: PageProps) {
   const [useCategories, setUseCategories] = useState(false);
   const query = useRun<MethodOutput<'compare.query'>>();
   const zeroShot = useRun<MethodOutput<'compare.labels'>>();
-  const catalog = useRun<MethodOutput<'compare.catalog'>>();
+  // The whole-catalog comparison is a job of the backend: after a reload the page picks up the
+  // newest one (running, or its answer) until Run asks for another.
+  const [requested, setRequested] = useState<MethodInput<'compare.catalog'>>();
+  const catalog = useJobCall('compare.catalog', requested, { adopt: true });
   const models = first && second && first !== second ? { models: [first, second] } : {};
 
   if (packs.length < 2 && status) {
@@ -36,6 +41,12 @@ export function ComparePage({ status, navigate }: PageProps) {
 
   const runQuery = () =>
     void query.run(() => call('compare.query', { ...(image ? { image: image.ref } : {}), ...(text.trim() ? { text: text.trim() } : {}), k, ...models }));
+  const runCatalog = () => {
+    const next = { ...models, limit: 20 };
+    // The same comparison again: computed afresh, as a click on Run always did.
+    if (JSON.stringify(next) === JSON.stringify(requested)) catalog.reload();
+    else setRequested(next);
+  };
   const runLabels = () =>
     image &&
     void zeroShot.run(() =>
@@ -131,13 +142,13 @@ export function ComparePage({ status, navigate }: PageProps) {
         <div className="row">
           <h2>{t('cmp.cat.title')}</h2>
           <span className="spacer" />
-          <button type="button" onClick={() => void catalog.run(() => call('compare.catalog', { ...models, limit: 20 }))} disabled={catalog.busy}>
+          <button type="button" onClick={runCatalog} disabled={catalog.loading}>
             {t('cmp.cat.run')}
           </button>
         </div>
         <p className="muted">{t('cmp.cat.hint')}</p>
         {catalog.error ? <ErrorNotice error={catalog.error} /> : null}
-        {catalog.busy ? <Spinner label={t('cmp.running')} /> : null}
+        <JobProgress state={catalog} hint={t('cmp.running')} testId="cmp-job" always />
         {catalog.data ? <CatalogResult out={catalog.data} /> : null}
       </div>
       <p className="muted small">{t('cmp.footnote', { n: formatNumber(language, status?.images ?? 0) })}</p>

@@ -1,14 +1,16 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { MethodOutput } from '../../src-main/api/contract';
 import { call } from '../api/client';
-import { EmptyPage, EmptyState, ErrorNotice, Spinner } from '../components/Common';
+import { EmptyPage, EmptyState, ErrorNotice } from '../components/Common';
 import { Icon } from '../components/icons';
+import { JobProgress } from '../components/JobProgress';
 import { downloadText } from '../download';
 import { formatProbability, formatScore } from '../format';
-import { useCall } from '../hooks/useCall';
 import { useHotkeys } from '../hooks/useHotkeys';
+import { useJobCall } from '../hooks/useJobCall';
 import { usePersistentState } from '../hooks/usePersistentState';
 import { useI18n } from '../i18n';
+import { markCatalogChanged } from '../state/catalog-changes';
 import { useToasts } from '../state/toasts';
 import type { Decision } from './mismatch/decisions';
 import { MismatchItem } from './mismatch/MismatchItem';
@@ -33,7 +35,8 @@ export function MismatchPage({ status, navigate }: PageProps) {
     const timer = setTimeout(() => setBelow(draft), 350);
     return () => clearTimeout(timer);
   }, [draft, below, setBelow]);
-  const list = useCall('mismatch.list', { ...(below < 1 ? { below } : {}), decision: filter, limit: 1000, alternatives: 3, bins: 20 });
+  // A job of the backend: a reload or another tab finds it running, and Cancel stops it.
+  const list = useJobCall('mismatch.list', { ...(below < 1 ? { below } : {}), decision: filter, limit: 1000, alternatives: 3, bins: 20 });
   const [items, setItems] = useState<Item[]>([]);
   const [index, setIndex] = useState(0);
   useEffect(() => {
@@ -49,6 +52,7 @@ export function MismatchPage({ status, navigate }: PageProps) {
     if (!item) return;
     try {
       const out = await call('mismatch.decide', { listing: item.listing, decision, model: data?.model.id });
+      markCatalogChanged();
       setDecisionOf(item.listing, out.decision);
       setIndex((i) => Math.min(items.length - 1, i + 1));
     } catch (err) {
@@ -60,6 +64,7 @@ export function MismatchPage({ status, navigate }: PageProps) {
     try {
       const out = await call('mismatch.undo', {});
       if (!out.undone) return toasts.show({ kind: 'info', message: t('mm.nothingToUndo') });
+      markCatalogChanged();
       setDecisionOf(out.undone.listing, out.current);
       const at = items.findIndex((i) => i.listing === out.undone?.listing);
       if (at >= 0) setIndex(at);
@@ -134,6 +139,8 @@ export function MismatchPage({ status, navigate }: PageProps) {
         ) : null}
       </div>
 
+      <JobProgress state={list} hint={t('mm.loading')} testId="mm-job" />
+
       {data?.notices.map((n) => (
         <div key={n.code} className={n.code === 'relative_only' ? 'notice info' : 'notice warn'} role="note">
           {n.code === 'language_warning'
@@ -149,7 +156,6 @@ export function MismatchPage({ status, navigate }: PageProps) {
       {data ? <ScoreCharts data={data} below={below} /> : null}
 
       {list.error ? <ErrorNotice error={list.error} onRetry={list.reload} /> : null}
-      {!data && list.loading ? <Spinner label={t('mm.loading')} /> : null}
       {data && items.length === 0 ? (
         <EmptyState icon={<Icon name="check" size={28} />} title={t('mm.none.title')}>
           <p>{t('mm.none.body')}</p>

@@ -8,6 +8,7 @@ import { formatNumber } from '../format';
 import { useCall } from '../hooks/useCall';
 import { useI18n } from '../i18n';
 import { providerReason } from '../provider-reasons';
+import { markCatalogChanged } from '../state/catalog-changes';
 import { useJobs } from '../state/jobs';
 import { useToasts } from '../state/toasts';
 import type { PageProps } from './page-props';
@@ -29,6 +30,7 @@ export function ModelsPage({ refreshStatus }: PageProps) {
     try {
       const out = await jobs.run('model', t('models.jobLabel'), (onProgress, signal) => call('models.install', input, { onProgress, signal }), input);
       if (out) {
+        markCatalogChanged();
         toasts.show({ kind: 'success', message: t('models.installed', { name: out.model.name }) });
         setSource('');
       }
@@ -43,6 +45,7 @@ export function ModelsPage({ refreshStatus }: PageProps) {
     if (!window.confirm(t('models.removeConfirm', { name: m.name }))) return;
     try {
       await call('models.remove', { id: m.id });
+      markCatalogChanged();
       toasts.show({ kind: 'success', message: t('models.removed', { name: m.name }) });
     } catch (err) {
       toasts.show({ kind: 'error', message: t('error.generic', { message: err instanceof Error ? err.message : String(err) }) });
@@ -54,6 +57,7 @@ export function ModelsPage({ refreshStatus }: PageProps) {
   const makeDefault = async (m: ModelListing) => {
     try {
       await call('models.setDefault', { id: m.id });
+      markCatalogChanged();
       toasts.show({ kind: 'success', message: t('models.defaultSet', { name: m.name }) });
     } catch (err) {
       toasts.show({ kind: 'error', message: t('error.generic', { message: err instanceof Error ? err.message : String(err) }) });

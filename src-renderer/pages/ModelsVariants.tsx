@@ -1,6 +1,7 @@
 import type { ModelListing } from '../../src-main/api/schemas/models';
 import { call } from '../api/client';
 import { useI18n } from '../i18n';
+import { markCatalogChanged } from '../state/catalog-changes';
 import { useJobs } from '../state/jobs';
 import { useToasts } from '../state/toasts';
 
@@ -32,6 +33,7 @@ export function ModelVariants({ model, onChange }: { model: ModelListing; onChan
   const use = async (variant: string | null) => {
     try {
       const out = await call('models.setVariant', { model: model.id, variant });
+      markCatalogChanged();
       toasts.show({ kind: 'success', message: t('models.variants.switched', { name: model.name, variant: out.model.variant ?? 'fp32' }) });
     } catch (err) {
       error(err);

@@ -77,6 +77,8 @@ interface Jobs {
    * any page picks it up again. Resolves with the method's output, or undefined when cancelled.
    */
   start: <K extends JobKind>(kind: K, input: MethodInput<K>) => Promise<unknown>;
+  /** Follows a backend job (started here, in another tab, or before a reload) and resolves with it once it ends. */
+  watch: (info: JobInfo) => Promise<JobInfo>;
   latest: (kind: string) => Job | undefined;
   running: Job[];
 }
@@ -89,7 +91,12 @@ export function JobProvider({ children }: { children: ReactNode }) {
   const next = useRef(1);
   /** Backend jobs this page follows (one jobs.watch each), with who waits for their end. */
   const watched = useRef(new Map<number, Array<(info: JobInfo) => void>>());
+  /** Who waits for a job whose watch dropped: handed on when a poll finds it running again, or told when it ended. */
+  const orphans = useRef(new Map<number, Array<(info: JobInfo) => void>>());
   const stopWatching = useRef(new AbortController());
+  const orphan = useCallback((id: number, waiters: Array<(info: JobInfo) => void>) => {
+    if (waiters.length) orphans.current.set(id, [...(orphans.current.get(id) ?? []), ...waiters]);
+  }, []);
   const update = useCallback((key: string, patch: Partial<Job>) => setJobs((js) => js.map((j) => (j.key === key ? { ...j, ...patch } : j))), []);
   const tRef = useRef(t);
   tRef.current = t;
@@ -132,7 +139,9 @@ export function JobProvider({ children }: { children: ReactNode }) {
         if (onEnd) waiting.push(onEnd);
         return;
       }
-      watched.current.set(info.id, onEnd ? [onEnd] : []);
+      const before = orphans.current.get(info.id) ?? [];
+      orphans.current.delete(info.id);
+      watched.current.set(info.id, onEnd ? [...before, onEnd] : before);
       put(fromInfo(info));
       const key = `b${info.id}`;
       const end = (final: JobInfo) => {
@@ -146,10 +155,11 @@ export function JobProvider({ children }: { children: ReactNode }) {
         .catch(() => {
           // The connection dropped (the backend restarted, the page is closing): the next poll
           // finds the job again, running or interrupted.
+          orphan(info.id, watched.current.get(info.id) ?? []);
           watched.current.delete(info.id);
         });
     },
-    [fromInfo, put, update],
+    [fromInfo, put, update, orphan],
   );
 
   const resumeRef = useRef<(id: number) => Promise<void>>(async () => {});
@@ -176,6 +186,9 @@ export function JobProvider({ children }: { children: ReactNode }) {
             follow(info);
             continue;
           }
+          const waiting = orphans.current.get(info.id);
+          orphans.current.delete(info.id);
+          for (const w of waiting ?? []) w(info);
           if (newestPerKind.has(info.kind)) continue;
           newestPerKind.add(info.kind);
           const recent = info.state === 'completed' && Date.now() - (info.finishedAt ?? 0) < SHOW_DONE_MS;
@@ -211,19 +224,21 @@ export function JobProvider({ children }: { children: ReactNode }) {
       document.removeEventListener('visibilitychange', onVisible);
       abort.abort();
       stopWatching.current = new AbortController();
+      for (const [id, waiters] of watched.current) orphan(id, waiters);
       watched.current.clear();
     };
-  }, [follow, fromInfo]);
+  }, [follow, fromInfo, orphan]);
+
+  const watch = useCallback<Jobs['watch']>((info) => new Promise<JobInfo>((resolve) => follow(info, resolve)), [follow]);
 
   const start = useCallback<Jobs['start']>(
     async (kind, input) => {
-      const info = await call('jobs.start', { kind, input: input as Record<string, unknown> });
-      const final = await new Promise<JobInfo>((resolve) => follow(info, resolve));
+      const final = await watch(await call('jobs.start', { kind, input: input as Record<string, unknown> }));
       if (final.state === 'completed') return final.result ?? undefined;
       if (final.state === 'cancelled') return undefined;
       throw new ApiCallError('failed', final.error ?? final.state);
     },
-    [follow],
+    [watch],
   );
 
   const run = useCallback<Jobs['run']>(
@@ -250,10 +265,11 @@ export function JobProvider({ children }: { children: ReactNode }) {
       jobs,
       run,
       start,
+      watch,
       latest: (kind) => jobs.filter((j) => j.kind === kind).at(-1),
       running: jobs.filter((j) => j.state === 'running'),
     }),
-    [jobs, run, start],
+    [jobs, run, start, watch],
   );
   return <JobContext.Provider value={value}>{children}</JobContext.Provider>;
 }

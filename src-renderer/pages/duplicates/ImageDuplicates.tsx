@@ -1,8 +1,10 @@
 import { type ReactNode, useEffect, useState } from 'react';
 import { call } from '../../api/client';
+import { JobProgress } from '../../components/JobProgress';
 import { downloadText } from '../../download';
 import { useCall } from '../../hooks/useCall';
 import { useHotkeys } from '../../hooks/useHotkeys';
+import { useJobCall } from '../../hooks/useJobCall';
 import { usePersistentState } from '../../hooks/usePersistentState';
 import { useI18n } from '../../i18n';
 import { useToasts } from '../../state/toasts';
@@ -32,8 +34,11 @@ export function ImageDuplicates({ modes }: { modes: ReactNode }) {
   }, [draft, threshold, thresholds, tier, setThresholds]);
 
   const settings = { tier, ...(threshold !== undefined && tier !== 'exact' ? { threshold } : {}) };
-  const find = useCall('duplicates.find', { ...settings, sort, limit: 5000 });
-  const dist = useCall('duplicates.distribution', { ...settings, bins: 100 });
+  // A job of the backend: a reload or another tab finds it running, and Cancel stops it.
+  const find = useJobCall('duplicates.find', { ...settings, sort, limit: 5000 });
+  // Asked once the job is done, so it reads the candidate graph the job built instead of building
+  // it a second time beside the job (and a Cancel stops all the work).
+  const dist = useCall('duplicates.distribution', { ...settings, bins: 100 }, find.data !== undefined && !find.loading);
   const [index, setIndex] = useState(0);
   const groups = find.data?.groups ?? [];
   const group = groups[Math.min(index, groups.length - 1)];
@@ -87,9 +92,11 @@ export function ImageDuplicates({ modes }: { modes: ReactNode }) {
 
       <TierToolbar tier={tier} setTier={setTier} threshold={shownThreshold} setThreshold={setDraft} sort={sort} setSort={setSort} />
 
+      <JobProgress state={find} hint={t('dup.loading')} testId="dup-job" />
+
       {dist.data ? <ScoreChart distribution={dist.data} threshold={shownThreshold} marked={tier !== 'exact'} /> : null}
 
-      <ResultNotices state={find} empty={groups.length === 0} emptyBody={t('dup.none.body')} />
+      <ResultNotices state={find} empty={groups.length === 0} emptyBody={t('dup.none.body')} spinner={false} />
 
       {group ? (
         <div className="review">

@@ -3,8 +3,11 @@ import { Icon } from '../../components/icons';
 import type { CallState } from '../../hooks/useCall';
 import { useI18n } from '../../i18n';
 
-/** Error, warnings, first-load spinner and "nothing found" of a duplicates call. */
-export function ResultNotices({ state, empty, emptyBody }: { state: CallState<{ warnings: string[] }>; empty: boolean; emptyBody: string }) {
+/**
+ * Error, warnings, first-load spinner and "nothing found" of a duplicates call; `spinner: false`
+ * where the page shows the work's progress itself (a backend job's).
+ */
+export function ResultNotices({ state, empty, emptyBody, spinner = true }: { state: CallState<{ warnings: string[] }>; empty: boolean; emptyBody: string; spinner?: boolean }) {
   const { t } = useI18n();
   return (
     <>
@@ -14,7 +17,7 @@ export function ResultNotices({ state, empty, emptyBody }: { state: CallState<{ 
           {w}
         </div>
       ))}
-      {!state.data && state.loading ? <Spinner label={t('dup.loading')} /> : null}
+      {spinner && !state.data && state.loading ? <Spinner label={t('dup.loading')} /> : null}
       {state.data && empty ? (
         <EmptyState icon={<Icon name="check" size={28} />} title={t('dup.none.title')}>
           <p>{emptyBody}</p>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { MethodOutput } from '../../../src-main/api/contract';
 import { call } from '../../api/client';
 import { useI18n } from '../../i18n';
+import { markCatalogChanged } from '../../state/catalog-changes';
 import { useToasts } from '../../state/toasts';
 
 export type Group = MethodOutput<'duplicates.find'>['groups'][number];
@@ -37,6 +38,7 @@ export function useGroupReview(group: Group | undefined, onSaved: () => void) {
       await call('duplicates.decide', {
         group: { keep, duplicates: others.filter((s) => verdictOf(s) === 'duplicate'), notDuplicates: others.filter((s) => verdictOf(s) === 'not_duplicate') },
       });
+      markCatalogChanged();
       toasts.show({ kind: 'success', message: t('dup.saved') });
       onSaved();
     } catch (err) {
