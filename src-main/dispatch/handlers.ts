@@ -19,6 +19,7 @@ import {
   duplicatesFind,
   duplicatesListings,
   duplicatesAgainst,
+  duplicatesPrepare,
   duplicatesSources,
 } from '../features/duplicates/handlers.js';
 import { catalogFacets, catalogImages } from '../features/images.js';
@@ -61,6 +62,7 @@ export const handlers: Handlers = {
   'duplicates.listings': duplicatesListings,
   'duplicates.against': duplicatesAgainst,
   'duplicates.sources': duplicatesSources,
+  'duplicates.prepare': duplicatesPrepare,
   'mismatch.list': mismatchList,
   'mismatch.decide': mismatchDecide,
   'mismatch.undo': mismatchUndo,

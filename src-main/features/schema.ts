@@ -1,7 +1,7 @@
 import { Catalog } from '../catalog/catalog.js';
 import { type Migration, catalogMigration, pendingAndReportsMigration } from '../catalog/migrations.js';
 import { qdrantCheckpointMigration } from '../index/stores.js';
-import { duplicatesAlignMigration, duplicatesMigration, duplicatesRenameMigration } from './duplicates/schema.js';
+import { duplicatesAlignMigration, duplicatesGraphMigration, duplicatesMigration, duplicatesRenameMigration } from './duplicates/schema.js';
 import { jobsMigration } from './jobs/schema.js';
 import { mismatchMigration } from './mismatch/schema.js';
 
@@ -19,6 +19,7 @@ export const migrations: readonly Migration[] = [
   jobsMigration,
   qdrantCheckpointMigration,
   duplicatesRenameMigration,
+  duplicatesGraphMigration,
 ];
 
 /** Opens the catalog at dbPath with every feature's tables up to date. */

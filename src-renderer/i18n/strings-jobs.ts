@@ -6,6 +6,7 @@
 export const enJobs = {
   'jobs.repairLabel': 'Embedding images left without vectors',
   'jobs.duplicatesLabel': 'Finding duplicates',
+  'jobs.prepareLabel': 'Preparing duplicates: photo hashes and look-alike pairs',
   'jobs.mismatchLabel': 'Scoring titles against photos',
   'jobs.compareLabel': 'Comparing models on the catalog',
   'jobs.cancelled': 'Cancelled before it finished.',
@@ -36,6 +37,7 @@ export const enJobs = {
 export const ruJobs: Record<keyof typeof enJobs, string> = {
   'jobs.repairLabel': 'Векторы для изображений без них',
   'jobs.duplicatesLabel': 'Поиск дубликатов',
+  'jobs.prepareLabel': 'Подготовка дубликатов: хеши фото и похожие пары',
   'jobs.mismatchLabel': 'Сверка названий с фотографиями',
   'jobs.compareLabel': 'Сравнение моделей на каталоге',
   'jobs.cancelled': 'Отменено до завершения.',

@@ -37,6 +37,7 @@ const UI_KIND: Record<JobKind, string> = {
   'catalog.loadDemo': 'demo',
   'catalog.repair': 'repair',
   'duplicates.find': 'duplicates',
+  'duplicates.prepare': 'duplicates-prepare',
   'mismatch.list': 'mismatch',
   'compare.catalog': 'compare',
 };
@@ -45,6 +46,7 @@ const LABEL: Record<JobKind, StringKey> = {
   'catalog.loadDemo': 'demo.jobLabel',
   'catalog.repair': 'jobs.repairLabel',
   'duplicates.find': 'jobs.duplicatesLabel',
+  'duplicates.prepare': 'jobs.prepareLabel',
   'mismatch.list': 'jobs.mismatchLabel',
   'compare.catalog': 'jobs.compareLabel',
 };

@@ -33,7 +33,8 @@ describe('duplicates tables', () => {
     const catalog = openCatalog(file);
     try {
       const tables = catalog.db.prepare("SELECT name FROM sqlite_schema WHERE name LIKE 'dup%' ORDER BY name").pluck().all();
-      expect(tables).toEqual(['duplicates_hashes', 'duplicates_hashes_pixel', 'duplicates_keeps', 'duplicates_pair_decisions']);
+      // (duplicates_graphs and the version index come with the later 0103-duplicates-graph.)
+      expect(tables).toEqual(['duplicates_graphs', 'duplicates_hashes', 'duplicates_hashes_pixel', 'duplicates_hashes_version', 'duplicates_keeps', 'duplicates_pair_decisions']);
       const store = new DuplicateStore(catalog);
       expect(store.hashCount()).toBe(1);
       expect(store.allHashes()).toMatchObject([{ sha256: sha('a'), pixelSha: 'px', phash: '0123456789abcdef', trimBox: [0, 0, 1, 1], aspect: 1.5, thumb: new Uint8Array([1, 2]) }]);
@@ -46,6 +47,24 @@ describe('duplicates tables', () => {
       expect(store.hashCount()).toBe(0);
       expect(store.pairDecisions()).toEqual([]);
       expect(store.keeps()).toEqual([]);
+    } finally {
+      catalog.close();
+    }
+  });
+
+  it('keeps one candidate graph per model, and counts current hashes from an index', () => {
+    const catalog = openCatalog(path.join(dir, 'graphs.db'));
+    try {
+      const store = new DuplicateStore(catalog);
+      const graph = { revision: 'r1', key: 'k1', format: 1, builtAt: 5, pairs: 0, nodes: new Uint8Array(32), data: new Uint8Array(0) };
+      expect(store.storedGraph('demo-siglip')).toBeUndefined();
+      store.saveGraph('demo-siglip', graph);
+      store.saveGraph('demo-siglip', { ...graph, key: 'k2' });
+      expect(store.storedGraphKey('demo-siglip')).toBe('k2');
+      expect(store.storedGraph('demo-siglip')).toMatchObject({ revision: 'r1', key: 'k2', builtAt: 5, pairs: 0 });
+      expect(store.storedGraphKey('')).toBeUndefined();
+      const plan = catalog.db.prepare('EXPLAIN QUERY PLAN SELECT count(*) FROM duplicates_hashes WHERE version = ?').all(HASH_VERSION) as Array<{ detail: string }>;
+      expect(plan.map((p) => p.detail).join(' ')).toMatch(/COVERING INDEX duplicates_hashes_version/);
     } finally {
       catalog.close();
     }

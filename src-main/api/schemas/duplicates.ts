@@ -119,6 +119,8 @@ export const FindOutput = z.object({
     neighboursPerImage: z.number(),
     /** Time to build the candidate graph in this call (0 when the cached one was used). */
     graphMs: z.number(),
+    /** Where the candidate graph came from: built by this call, kept in memory (an earlier call or the preparation job), or read from the catalog. */
+    graph: z.enum(['built', 'memory', 'stored']),
     groupMs: z.number(),
   }),
   /** Why results may be incomplete, e.g. no embeddings for the model (hash signal only). */
@@ -310,6 +312,20 @@ export const duplicatesMethods = {
     summary: 'The sources (imported listing files) of the catalog with their listing counts, for choosing what to match against.',
     input: z.object({}).strict(),
     output: z.object({ sources: z.array(z.object({ source: z.string(), name: z.string(), listings: z.number() })) }),
+  }),
+  'duplicates.prepare': method({
+    summary:
+      'Prepare the first Duplicates visit: hash the images that have no perceptual hashes yet (catalogs imported before hashes were computed at import), then build and keep the candidate graph of the model. Runs as a job after each import and when a page finds images without hashes; duplicates.find does the same work itself when it has not run.',
+    input: z.object({ model: z.string().min(1).max(200).optional().describe('model whose embeddings to use; default: the default model') }).strict(),
+    output: z.object({
+      images: z.number(),
+      /** Images hashed by this run. */
+      hashed: z.number(),
+      candidatePairs: z.number(),
+      /** Pairs whose evidence came from the graph built before (only new pairs are measured after an import). */
+      reusedPairs: z.number(),
+      graph: z.enum(['built', 'memory', 'stored']),
+    }),
   }),
   'duplicates.distribution': method({
     summary: 'Histograms of candidate-pair cosines and hash distances, overall and for pairs in each tier at the given settings (for the threshold chart).',

@@ -3,7 +3,7 @@ import { method } from '../method.js';
 import { Progress } from './common.js';
 
 /** The API methods that can run as a job the backend owns (started by jobs.start, or by calling them). */
-export const JobKind = z.enum(['catalog.import', 'catalog.loadDemo', 'catalog.repair', 'duplicates.find', 'mismatch.list', 'compare.catalog']);
+export const JobKind = z.enum(['catalog.import', 'catalog.loadDemo', 'catalog.repair', 'duplicates.find', 'duplicates.prepare', 'mismatch.list', 'compare.catalog']);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const JobState = z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted']);

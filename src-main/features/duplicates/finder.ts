@@ -1,13 +1,14 @@
 import type { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
 import type { AgainstOutput, DuplicateGroup, FindOutput, ListingGroup, ListingsOutput, AppliedSettings as AppliedSettingsSchema, PairEvidence } from '../../api/schemas/duplicates.js';
-import type { Progress } from '../../shared/progress.js';
 import type { Catalog } from '../../catalog/catalog.js';
-import { Aligner } from './alignment.js';
-import { type CandidateGraph, type KnnSearch, buildCandidateGraph, pairSignalsOf } from './graph.js';
+import { type CandidateGraph, type KnnSearch, type PairColumns, type ReusableGraph, buildCandidateGraph, withPairs } from './graph.js';
+import { PairMeasures } from './pair-measures.js';
+import { GRAPH_FORMAT, decodeNodes, decodePairs, encodeNodes, encodePairs } from './graph-codec.js';
+import { type RunCtx, SharedRun } from './shared-run.js';
 import { type StarGroup, pairKey } from './grouping.js';
 import { type Verdicts, classifyEdges, groupCandidates, signalsOf } from './regroup.js';
-import { computeImageHashes } from '../../engine/image-hash.js';
+import { HASH_VERSION, computeImageHashes } from '../../engine/image-hash.js';
 import { type ListingView, clusterListings, sortClusters, sourceMatches } from './listings.js';
 import { DuplicateStore, type ListingRef, type PairDecision } from './store.js';
 import { type NearRule, type PairSignals, type Tier, type TierSettings, captureVerdict, classifyPair, defaultTierSettings, otherColour } from './tiers.js';
@@ -66,10 +67,10 @@ export interface FinderDeps {
   neighbours?: number;
 }
 
-interface CallCtx {
-  progress: (p: Progress) => void;
-  signal: AbortSignal;
-}
+type CallCtx = RunCtx;
+
+/** Where a call's candidate graph came from: built by it, kept in memory, or read from the catalog. */
+export type GraphSource = 'built' | 'memory' | 'stored';
 
 interface GraphState {
   key: string;
@@ -77,7 +78,19 @@ interface GraphState {
   graph: CandidateGraph;
   withVectors: number;
   index: Map<string, number>;
-  edgeIndex: Map<number, number> | undefined;
+  /** When its build started (hashes written later are not in it), for reusing its pairs. */
+  builtAt: number;
+  /** Pairs measured beyond the stored evidence, once per graph. */
+  measures: PairMeasures;
+}
+
+/** What the preparation job did (DuplicateFinder.prepare). */
+export interface Prepared {
+  images: number;
+  hashed: number;
+  candidatePairs: number;
+  reusedPairs: number;
+  graph: GraphSource;
 }
 
 /** Groups containing more images than this list centre pairs only (all pairs would be quadratic). */
@@ -86,26 +99,36 @@ const HASH_CONCURRENCY = 4;
 
 /**
  * Duplicate listing detection over the catalog: perceptual hashes per image (computed at import,
- * import-hashes.ts, and stored), a candidate graph per model revision (cached in memory), and grouping at any
- * thresholds on top of it. One instance per Services.
+ * import-hashes.ts, and stored), a candidate graph per model revision and catalog content (kept in
+ * memory and in the catalog, prepared by a job after each import), and grouping at any thresholds
+ * on top of it. One instance per Services.
  */
 export class DuplicateFinder {
   readonly store: DuplicateStore;
   private state: GraphState | undefined;
-  private building: Promise<GraphState> | undefined;
-  /** For the evidence of group pairs outside the candidate graph. */
-  private readonly aligner = new Aligner();
+  /** Hashing and graph builds in progress, by what they produce: a second caller waits for the first's. */
+  private readonly running = new Map<string, SharedRun<unknown>>();
 
   constructor(private readonly deps: FinderDeps) {
     this.store = new DuplicateStore(deps.catalog);
+  }
+
+  /** Images without current hashes: imported before hashes were computed at import, or whose hashing failed there. */
+  missingHashes(): number {
+    return (this.deps.catalog.db.prepare('SELECT count(*) FROM images').pluck().get() as number) - this.store.hashCount();
   }
 
   /**
    * Hashes every image that has none yet: imported before hashes were computed at import, or whose
    * hashing failed there (reads the original file, or the thumbnail when it is gone).
    */
-  async ensureHashes({ progress, signal }: CallCtx): Promise<number> {
-    const total = (this.deps.catalog.db.prepare('SELECT count(*) FROM images').pluck().get() as number) - this.store.hashCount();
+  ensureHashes(ctx: CallCtx): Promise<number> {
+    if (this.missingHashes() <= 0) return Promise.resolve(0);
+    return this.shared('hashes', ctx, (c) => this.hashMissing(c));
+  }
+
+  private async hashMissing({ progress, signal }: CallCtx): Promise<number> {
+    const total = this.missingHashes();
     if (total <= 0) return 0;
     let done = 0;
     const started = Date.now();
@@ -119,7 +142,7 @@ export class DuplicateFinder {
       this.store.putHashes(rows);
       done += batch.length;
       const seconds = (Date.now() - started) / 1000;
-      progress({ phase: 'hashing images', done, total, ratePerSecond: seconds > 0 ? done / seconds : undefined });
+      progress({ phase: 'hashing images', done, total, ratePerSecond: seconds > 0 ? done / seconds : undefined, ...(seconds > 0 && done < total ? { etaSeconds: (total - done) / (done / seconds) } : {}) });
     }
     return done;
   }
@@ -139,30 +162,58 @@ export class DuplicateFinder {
     return { ...(await computeImageHashes(thumb.bytes)), pixelSha: `thumbnail:${sha256}` };
   }
 
-  /** The candidate graph for a model, built once per model revision and catalog content. */
-  private async graphState(modelId: string | undefined, ctx: CallCtx): Promise<{ state: GraphState; buildMs: number }> {
-    await this.ensureHashes(ctx);
-    const model = await this.deps.resolveModel(modelId);
-    const catalog = this.deps.catalog;
-    const vectorCount = model ? catalog.embeddingCount(model.id, model.revision) : 0;
-    const key = `${model ? `${model.id}@${model.revision}` : '-'}|${vectorCount}|${this.store.contentVersion()}`;
-    if (this.state?.key === key) return { state: this.state, buildMs: 0 };
-    if (this.building) {
-      const s = await this.building;
-      if (s.key === key) return { state: s, buildMs: 0 };
+  /**
+   * Work several calls may ask for at once (the preparation job and a page's find): the first
+   * caller's run is shared, each waiting caller gets its progress and may stop waiting on its own
+   * signal; when the caller that started it stops it, a waiting caller starts it again.
+   */
+  private async shared<T>(key: string, ctx: CallCtx, work: (ctx: CallCtx) => Promise<T>): Promise<T> {
+    for (;;) {
+      ctx.signal.throwIfAborted();
+      let run = this.running.get(key) as SharedRun<T> | undefined;
+      if (!run || run.signal.aborted) {
+        const fresh = new SharedRun(ctx.signal, work);
+        const forget = () => {
+          if (this.running.get(key) === fresh) this.running.delete(key);
+        };
+        fresh.done.then(forget, forget);
+        this.running.set(key, fresh);
+        run = fresh;
+      }
+      try {
+        return await run.wait(ctx);
+      } catch (err) {
+        if (ctx.signal.aborted || !run.signal.aborted) throw err;
+        // The caller that started it stopped it; this one still wants it.
+      }
     }
-    const started = Date.now();
-    this.building = this.buildState(key, model, ctx);
-    try {
-      this.state = await this.building;
-    } finally {
-      this.building = undefined;
-    }
-    return { state: this.state, buildMs: Date.now() - started };
   }
 
-  private async buildState(key: string, model: ModelRevision | null, { progress, signal }: CallCtx): Promise<GraphState> {
+  /** The catalog state a graph is built from: model revision, its vectors, the hashes, the images. */
+  private graphKey(model: ModelRevision | null): string {
+    const vectors = model ? this.deps.catalog.embeddingsGeneration(model.id, model.revision) : '-';
+    return `${model ? `${model.id}@${model.revision}` : '-'}|${vectors}|${this.store.contentVersion()}|k${this.k}|h${HASH_VERSION}`;
+  }
+
+  private get k(): number {
+    return this.deps.neighbours ?? 16;
+  }
+
+  /** The candidate graph for a model: kept in memory, else read from the catalog, else built (and kept in both). */
+  private async graphState(modelId: string | undefined, ctx: CallCtx): Promise<{ state: GraphState; buildMs: number; source: GraphSource }> {
+    await this.ensureHashes(ctx);
+    const model = await this.deps.resolveModel(modelId);
+    const key = this.graphKey(model);
+    if (this.state?.key === key) return { state: this.state, buildMs: 0, source: 'memory' };
+    const started = Date.now();
+    const { state, source } = await this.shared(`graph|${key}`, ctx, (c) => this.loadOrBuild(key, model, c));
+    this.state = state;
+    return { state, buildMs: source === 'built' ? Date.now() - started : 0, source };
+  }
+
+  private async loadOrBuild(key: string, model: ModelRevision | null, { progress, signal }: CallCtx): Promise<{ state: GraphState; source: GraphSource }> {
     progress({ phase: 'finding neighbours', done: 0 });
+    const builtAt = Date.now();
     const rows = this.store.allHashes();
     const shas = rows.map((r) => r.sha256);
     const index = new Map(shas.map((s, i) => [s, i]));
@@ -187,9 +238,78 @@ export class DuplicateFinder {
         }
       }
     }
-    const graph = await buildCandidateGraph({ shas, hashes: rows, vectors, hasVector, dim, k: this.deps.neighbours ?? 16, knn: this.deps.knn });
-    progress({ phase: 'finding neighbours', done: shas.length, total: shas.length });
-    return { key, model, graph, withVectors, index, edgeIndex: undefined };
+    const stateOf = (graph: CandidateGraph, at: number): GraphState => ({ key, model, graph, withVectors, index, builtAt: at, measures: new PairMeasures(graph) });
+    const stored = this.storedGraph(model);
+    if (stored?.key === key && sameNodes(stored.shas, shas)) {
+      const graph = withPairs(stored.pairs, { shas, hashes: rows, vectors, hasVector, dim, k: this.k });
+      progress({ phase: 'finding neighbours', done: shas.length, total: shas.length });
+      return { state: stateOf(graph, stored.builtAt), source: 'stored' };
+    }
+    const graph = await buildCandidateGraph({
+      shas,
+      hashes: rows,
+      vectors,
+      hasVector,
+      dim,
+      k: this.k,
+      knn: this.deps.knn,
+      previous: this.reusable(model, shas, rows, stored),
+      progress: (done, total) => progress({ phase: 'finding neighbours', done, total }),
+      signal,
+    });
+    try {
+      this.store.saveGraph(model?.id ?? '', { revision: model?.revision ?? '', key, format: GRAPH_FORMAT, builtAt, pairs: graph.length, nodes: encodeNodes(shas), data: encodePairs(graph) });
+    } catch {
+      // Keeping it is a courtesy (a read-only catalog still groups, and builds again next time).
+    }
+    return { state: stateOf(graph, builtAt), source: 'built' };
+  }
+
+  /** The catalog's kept graph of this model, decoded; undefined when there is none of this format. */
+  private storedGraph(model: ModelRevision | null): { key: string; revision: string; builtAt: number; shas: string[]; pairs: PairColumns } | undefined {
+    const row = this.store.storedGraph(model?.id ?? '');
+    if (!row || row.format !== GRAPH_FORMAT) return undefined;
+    const pairs = decodePairs(row.data, row.pairs);
+    return pairs ? { key: row.key, revision: row.revision, builtAt: row.builtAt, shas: decodeNodes(row.nodes), pairs } : undefined;
+  }
+
+  /**
+   * Pairs of the graph in memory or in the catalog, of the same model revision, that a new build
+   * may take as they are: both nodes were there and their hashes have not been written since.
+   */
+  private reusable(model: ModelRevision | null, shas: readonly string[], rows: ReadonlyArray<{ computedAt: number }>, stored: ReturnType<DuplicateFinder['storedGraph']>): ReusableGraph | undefined {
+    const same = (m: ModelRevision | null) => (m?.id ?? '') === (model?.id ?? '') && (m?.revision ?? '') === (model?.revision ?? '');
+    const earlier =
+      this.state && same(this.state.model)
+        ? { shas: this.state.graph.shas, pairs: this.state.graph as PairColumns, builtAt: this.state.builtAt }
+        : stored && stored.revision === (model?.revision ?? '')
+          ? stored
+          : undefined;
+    if (!earlier) return undefined;
+    const before = new Map(earlier.shas.map((s, i) => [s, i]));
+    const nodeOf = Int32Array.from(shas, (s, i) => ((rows[i]!.computedAt < earlier.builtAt ? before.get(s) : undefined) ?? -1));
+    return { pairs: earlier.pairs, nodes: earlier.shas.length, nodeOf };
+  }
+
+  /** Whether a first visit has nothing to wait for: every image hashed, and the model's graph kept for the catalog as it is. */
+  async prepared(modelId?: string): Promise<boolean> {
+    if (this.missingHashes() > 0) return false;
+    if (this.store.hashCount() === 0) return true;
+    const model = await this.deps.resolveModel(modelId);
+    const key = this.graphKey(model);
+    return this.state?.key === key || this.store.storedGraphKey(model?.id ?? '') === key;
+  }
+
+  /**
+   * Hashes the images that have none, then builds (or reads) the model's candidate graph and keeps
+   * it: the work a first Duplicates visit would otherwise wait for, run as a job after an import.
+   */
+  async prepare(modelId: string | undefined, ctx: CallCtx): Promise<Prepared> {
+    const hashed = await this.ensureHashes(ctx);
+    const { state, source } = await this.graphState(modelId, ctx);
+    // The Duplicates page opens on the near tier: its grouping measures the member pairs it needs now.
+    await this.find({ tier: 'near', mirror: false, offset: 0, limit: Number.MAX_SAFE_INTEGER, sort: 'size', ...(modelId ? { model: modelId } : {}) }, ctx);
+    return { images: state.graph.shas.length, hashed, candidatePairs: state.graph.length, reusedPairs: source === 'built' ? state.graph.reusedPairs : 0, graph: source };
   }
 
   /** The cached candidate graph of a model (for calibration and diagnostics). */
@@ -240,14 +360,15 @@ export class DuplicateFinder {
 
   async find(options: FindOptions, ctx: CallCtx): Promise<FindOutput> {
     const t = this.settingsFor(options);
-    const { state, buildMs } = await this.graphState(options.model, ctx);
+    const { state, buildMs, source } = await this.graphState(options.model, ctx);
     const started = Date.now();
     const g = state.graph;
 
     const { stars, decisions } = this.imageGroups(state, t, options.tier);
 
     const keeps = new Set(this.store.keeps().map((k) => k.sha256));
-    const summaries = stars.map((s) => this.summarise(state, s));
+    const refs = this.store.imageRefs(stars.flatMap((s) => [s.centre, ...s.members].map((n) => g.shas[n]!)));
+    const summaries = stars.map((s) => this.summarise(state, s, refs));
     summaries.sort((x, y) =>
       options.sort === 'sellers'
         ? y.sellers - x.sellers || y.size - x.size || x.firstSha.localeCompare(y.firstSha)
@@ -266,6 +387,7 @@ export class DuplicateFinder {
         candidatePairs: g.length,
         neighboursPerImage: g.neighboursPerImage,
         graphMs: buildMs,
+        graph: source,
         groupMs: Date.now() - started,
       },
       warnings,
@@ -286,7 +408,7 @@ export class DuplicateFinder {
       if (d.decision === 'not_duplicate') verdicts.notDuplicate.add(pairKey(i, j));
       else verdicts.duplicate.push([i, j]);
     }
-    const stars = groupCandidates(g, t, tier, verdicts);
+    const stars = groupCandidates(g, t, tier, verdicts, state.measures);
     // The same bytes under several listings or files is a group on its own in the exact and near tiers.
     if (tier !== 'similar') {
       const grouped = new Set<number>();
@@ -497,14 +619,13 @@ export class DuplicateFinder {
       .all() as string[];
   }
 
-  private summarise(state: GraphState, s: StarGroup) {
+  private summarise(state: GraphState, s: StarGroup, refs: ReturnType<DuplicateStore['imageRefs']>) {
     const nodes = [s.centre, ...s.members];
     const listings = new Map<string, ListingRef>();
     let files = 0;
     const perImage = nodes.map((n) => {
       const sha = state.graph.shas[n] as string;
-      const ls = this.store.listings(sha);
-      const paths = this.store.paths(sha);
+      const { listings: ls, paths } = refs.get(sha)!;
       for (const l of ls) listings.set(l.id, l);
       files += paths.length;
       return { node: n, sha, listings: ls, paths };
@@ -530,24 +651,13 @@ export class DuplicateFinder {
     return { id, size: s.size, sellers: s.sellers, images, pairs };
   }
 
-  /** Evidence of pairs of nodes at these settings (graph edges as stored, other pairs computed as the graph would). */
+  /** Evidence of pairs of nodes at these settings (graph edges as stored, other pairs measured as the graph would, once per graph). */
   private pairsEvidence(state: GraphState, pairList: ReadonlyArray<readonly [number, number]>, t: TierSettings, decisions: Map<string, PairDecision>): PairEvidenceOut[] {
     const g = state.graph;
-    const nodes = [...new Set(pairList.flat())];
-    const vectors = state.model && pairList.length > 0 ? this.deps.catalog.getEmbeddings(nodes.map((n) => g.shas[n]!), state.model.id, state.model.revision) : new Map<string, Float32Array>();
     return pairList.map(([i, j]) => {
-      const e = this.edge(state, i, j);
-      const shaI = g.shas[i]!;
-      const shaJ = g.shas[j]!;
-      let cosine: number;
-      if (e !== undefined) cosine = g.cosine[e] as number;
-      else {
-        const vi = vectors.get(shaI);
-        const vj = vectors.get(shaJ);
-        cosine = vi && vj ? dot(vi, vj) : Number.NaN;
-      }
-      const signals = e !== undefined ? signalsOf(g, e) : pairSignalsOf(g.packed, this.aligner, i, j, cosine, g.pixelShas[i] === g.pixelShas[j]);
-      return this.evidenceOf(shaI, shaJ, signals, t, decisions.get(pairKey(i, j)) ?? null);
+      const e = state.measures.edge(i, j);
+      const signals = e !== undefined ? signalsOf(g, e) : state.measures.signals(i, j);
+      return this.evidenceOf(g.shas[i]!, g.shas[j]!, signals, t, decisions.get(pairKey(i, j)) ?? null);
     });
   }
 
@@ -567,16 +677,6 @@ export class DuplicateFinder {
       otherColour: tier !== 'exact' && tier !== 'near' && otherColour(signals, t),
       decision,
     };
-  }
-
-  private edge(state: GraphState, i: number, j: number): number | undefined {
-    const g = state.graph;
-    const n = g.shas.length;
-    if (!state.edgeIndex) {
-      state.edgeIndex = new Map();
-      for (let e = 0; e < g.length; e++) state.edgeIndex.set((g.a[e] as number) * n + (g.b[e] as number), e);
-    }
-    return state.edgeIndex.get(i < j ? i * n + j : j * n + i);
   }
 
   /** Histograms of the candidate pairs' cosines and hash distances, overall and per tier. */
@@ -634,10 +734,9 @@ function listingSummary(l: (ListingRef & { source: string | null; photos: number
     : { id, title: '', seller: null, sku: null, price: null, category: null, url: null, source: null, photos: 0 };
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
-  return s;
+/** Whether a kept graph's nodes are these images, in this order. */
+function sameNodes(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
 function round(x: number, digits: number): number {

@@ -47,6 +47,8 @@ export interface CandidateGraph {
   packed: PackedHashes;
   pixelShas: string[];
   neighboursPerImage: number;
+  /** Pairs whose evidence was taken from an earlier graph (ReusableGraph) instead of measured. */
+  reusedPairs: number;
   /** The embeddings (row per node, hasVector 0 where none), for pairs outside the graph. */
   vectors: Float32Array | null;
   hasVector: Uint8Array | null;
@@ -65,7 +67,49 @@ export interface GraphInput {
   dim: number;
   k: number;
   knn: KnnSearch;
+  /** An earlier graph of the same model revision whose pair evidence may be reused (see ReusableGraph). */
+  previous?: ReusableGraph;
+  /** Pairs done of all pairs, every EVIDENCE_SLICE pairs; the build yields to other work there and stops when `signal` aborts. */
+  progress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
 }
+
+/**
+ * An earlier graph and, per node of the new one, its node there (-1: new, or its hashes were
+ * computed again since). Every signal of a pair is a function of the two nodes' hashes and their
+ * cosine, so a pair of unchanged nodes with the same cosine gets the earlier pair's evidence as
+ * it is: after an import only the new pairs are compared, with the same results.
+ */
+export interface ReusableGraph {
+  pairs: PairColumns;
+  /** Nodes of the earlier graph. */
+  nodes: number;
+  nodeOf: Int32Array;
+}
+
+/** The per-pair evidence columns of a CandidateGraph (what a reused pair copies). */
+export const EVIDENCE_COLUMNS = [
+  'cosine',
+  'hash',
+  'hashMirror',
+  'crop',
+  'alignment',
+  'alignColour',
+  'alignMoved',
+  'frame',
+  'frameColour',
+  'frameMirror',
+  'frameMirrorColour',
+  'frameMoved',
+  'frameMirrorMoved',
+  'exact',
+] as const satisfies ReadonlyArray<keyof CandidateGraph>;
+
+/** A graph's pairs and their evidence, without its nodes' hashes and vectors (what the catalog keeps, graph-codec.ts). */
+export type PairColumns = Pick<CandidateGraph, 'a' | 'b' | 'length' | (typeof EVIDENCE_COLUMNS)[number]>;
+
+/** Pairs compared between two yields to the event loop (progress, cancel, other calls). */
+const EVIDENCE_SLICE = 2000;
 
 /** Largest hash bucket turned into pairs: a bigger one is a flat/blank band shared by unrelated images. */
 const MAX_BUCKET = 48;
@@ -83,6 +127,23 @@ export interface PackedHashes {
   aspects: Float32Array;
 }
 
+/** Hex digit values by character code. */
+const HEX_DIGIT = (() => {
+  const out = new Uint8Array(128);
+  for (let d = 0; d < 16; d++) {
+    out[d.toString(16).charCodeAt(0)] = d;
+    out[d.toString(16).toUpperCase().charCodeAt(0)] = d;
+  }
+  return out;
+})();
+
+/** The 32-bit word of the 8 hex digits at `at` (what parseInt(hex.slice(at, at + 8), 16) gives, without the slices). */
+function hexWord(hex: string, at: number): number {
+  let v = 0;
+  for (let d = 0; d < 8; d++) v = v * 16 + (HEX_DIGIT[hex.charCodeAt(at + d)] as number);
+  return v;
+}
+
 export function packHashes(hashes: readonly ImageHashes[]): PackedHashes {
   const out = new Uint32Array(hashes.length * WORDS);
   const boxes = new Float32Array(hashes.length * 4);
@@ -92,7 +153,7 @@ export function packHashes(hashes: readonly ImageHashes[]): PackedHashes {
   hashes.forEach((h, i) => {
     thumbs.set(h.thumb, i * ALIGN_BYTES);
     aspects[i] = h.aspect;
-    for (let k = 0; k < CROP_HASH_COUNT * 2; k++) crops[i * CROP_HASH_COUNT * 2 + k] = parseInt(h.cropHashes.slice(k * 8, k * 8 + 8), 16);
+    for (let k = 0; k < CROP_HASH_COUNT * 2; k++) crops[i * CROP_HASH_COUNT * 2 + k] = hexWord(h.cropHashes, k * 8);
     boxes.set(h.trimBox, i * 4);
     [h.phash, h.phashTrim, h.phashMirror, h.phashTrimMirror].forEach((hex, j) => {
       out[i * WORDS + j * 2] = parseInt(hex.slice(0, 8), 16);
@@ -168,7 +229,11 @@ const CROP_MOVE_ALLOWANCE = 1;
 
 /** Crop alignment score when the colours agree there too (MAX_COLOUR_DISTANCE), else NaN: the grouping's relatedness test. */
 export function alignNodes(p: PackedHashes, aligner: Aligner, i: number, j: number, maxColour = MAX_COLOUR_DISTANCE, maxMoved = 0): number {
-  const a = alignPair(p, aligner, i, j);
+  return alignedScore(alignPair(p, aligner, i, j), maxColour, maxMoved);
+}
+
+/** A crop placement's score when the colours agree there and no more than `maxMoved` blocks moved, else NaN. */
+export function alignedScore(a: ReturnType<typeof alignPair>, maxColour = MAX_COLOUR_DISTANCE, maxMoved = 0): number {
   return a.colour > maxColour || a.moved > maxMoved ? Number.NaN : a.score;
 }
 
@@ -375,15 +440,28 @@ export async function buildCandidateGraph(input: GraphInput): Promise<CandidateG
     packed,
     pixelShas,
     neighboursPerImage: input.k,
+    reusedPairs: 0,
     vectors: input.vectors,
     hasVector: input.hasVector,
     dim: input.dim,
   };
   const aligner = new Aligner();
+  const reuse = input.previous ? previousEdges(input.previous) : undefined;
   for (let e = 0; e < m; e++) {
+    if (e % EVIDENCE_SLICE === 0 && (input.progress || input.signal)) {
+      input.progress?.(e, m);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      input.signal?.throwIfAborted();
+    }
     const i = graph.a[e] as number;
     const j = graph.b[e] as number;
     graph.cosine[e] = input.vectors && input.hasVector?.[i] && input.hasVector[j] ? dot(input.vectors, i, j, input.dim) : Number.NaN;
+    const old = reuse?.edgeOf(i, j);
+    if (old !== undefined && Object.is(reuse!.pairs.cosine[old], graph.cosine[e])) {
+      copyEvidence(reuse!.pairs, old, graph, e);
+      graph.reusedPairs++;
+      continue;
+    }
     graph.hash[e] = packedDistance(packed, i, j);
     graph.hashMirror[e] = packedMirrorDistance(packed, i, j);
     graph.crop[e] = cropDistance(packed, i, j);
@@ -400,6 +478,7 @@ export async function buildCandidateGraph(input: GraphInput): Promise<CandidateG
     graph.frameMirrorMoved[e] = frame.mirrored.moved;
     graph.exact[e] = pixelShas[i] === pixelShas[j] ? 1 : 0;
   }
+  input.progress?.(m, m);
   return graph;
 }
 
@@ -415,4 +494,39 @@ function dot(v: Float32Array, i: number, j: number, dim: number): number {
   const oj = j * dim;
   for (let d = 0; d < dim; d++) s += (v[oi + d] as number) * (v[oj + d] as number);
   return s;
+}
+
+function copyEvidence(from: PairColumns, e: number, to: CandidateGraph, f: number): void {
+  for (const c of EVIDENCE_COLUMNS) to[c][f] = from[c][e] as number;
+}
+
+/** The earlier graph's edge between the earlier nodes of new nodes i < j: undefined unless both are reusable and it had one. */
+function previousEdges(previous: ReusableGraph): { pairs: PairColumns; edgeOf: (i: number, j: number) => number | undefined } {
+  const { pairs, nodes: n } = previous;
+  const edges = new Map<number, number>();
+  for (let e = 0; e < pairs.length; e++) edges.set((pairs.a[e] as number) * n + (pairs.b[e] as number), e);
+  return {
+    pairs,
+    edgeOf: (i, j) => {
+      const x = previous.nodeOf[i] as number;
+      const y = previous.nodeOf[j] as number;
+      // Some signals are measured one way round (i in j): reused only for a pair in the same order.
+      return x < 0 || y < 0 || x >= y ? undefined : edges.get(x * n + y);
+    },
+  };
+}
+
+/** A graph from pairs measured earlier (the catalog's kept graph) and its nodes' hashes and vectors, as they are now. */
+export function withPairs(pairs: PairColumns, nodes: Pick<GraphInput, 'shas' | 'hashes' | 'vectors' | 'hasVector' | 'dim' | 'k'>): CandidateGraph {
+  return {
+    ...pairs,
+    shas: nodes.shas,
+    packed: packHashes(nodes.hashes),
+    pixelShas: nodes.hashes.map((h) => h.pixelSha),
+    neighboursPerImage: nodes.k,
+    reusedPairs: 0,
+    vectors: nodes.vectors,
+    hasVector: nodes.hasVector,
+    dim: nodes.dim,
+  };
 }

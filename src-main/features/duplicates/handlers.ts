@@ -1,4 +1,5 @@
 import type { Handler } from '../../features/context.js';
+import { jobsOf } from '../jobs/registry.js';
 import { AppError } from '../../shared/errors.js';
 import { againstToCsv, decisionsToCsv, decisionsToJson, groupsToCsv, groupsToJson, listingsToCsv } from './export.js';
 
@@ -58,3 +59,7 @@ export const duplicatesListings: Handler<'duplicates.listings'> = async (input, 
 export const duplicatesAgainst: Handler<'duplicates.against'> = async (input, { services, progress, signal }) => services.duplicates.against(input, { progress, signal });
 
 export const duplicatesSources: Handler<'duplicates.sources'> = async (_input, { services }) => ({ sources: services.duplicates.sources() });
+
+/** The preparation job's work; called directly (the CLI, a script), it runs as a job the caller waits for. */
+export const duplicatesPrepare: Handler<'duplicates.prepare'> = async (input, ctx) =>
+  jobsOf(ctx.services).runInline('duplicates.prepare', input, ctx, (c) => c.services.duplicates.prepare(input.model, c));

@@ -6,7 +6,8 @@ import type { DuplicateStore } from './store.js';
  * The duplicate finder's per-image signals (perceptual hashes, alignment signature), computed by
  * the import from each new image's bytes and stored with the image, so that the first duplicates
  * run on a freshly imported catalog hashes nothing. Images imported without it (older catalogs, an
- * image whose hashing failed) are hashed by the finder on first use (DuplicateFinder.ensureHashes).
+ * image whose hashing failed) are hashed by the duplicates preparation job (duplicates.prepare,
+ * started when a page lists jobs), or by the finder on first use when that job has not run.
  */
 export function hashesAtImport(store: DuplicateStore): ImageAnalyzer<ImageHashes> {
   return {

@@ -1,5 +1,5 @@
-import { Aligner } from './alignment.js';
-import { type CandidateGraph, alignNodes, frameOf, nodeCosine, packedDistance } from './graph.js';
+import { type CandidateGraph, alignedScore, nodeCosine, packedDistance } from './graph.js';
+import { PairMeasures } from './pair-measures.js';
 import { type StarGroup, starGroups } from './grouping.js';
 import { type PairSignals, type Tier, type TierSettings, classifyPair, pairStrength } from './tiers.js';
 
@@ -40,7 +40,7 @@ export function signalsOf(g: CandidateGraph, e: number): PairSignals {
  * embedding, hash or neighbour work. Near includes exact pairs; similar is only pairs that are
  * similar but not near (and not marked duplicate), so the two tiers never mix.
  */
-export function groupCandidates(g: CandidateGraph, t: TierSettings, tier: Tier, verdicts: Verdicts): StarGroup[] {
+export function groupCandidates(g: CandidateGraph, t: TierSettings, tier: Tier, verdicts: Verdicts, measures = new PairMeasures(g)): StarGroup[] {
   const n = g.shas.length;
   const key = (i: number, j: number) => Math.min(i, j) * n + Math.max(i, j);
   const duplicates = new Set(verdicts.duplicate.map(([i, j]) => key(i, j)));
@@ -66,7 +66,6 @@ export function groupCandidates(g: CandidateGraph, t: TierSettings, tier: Tier, 
       es.push(4); // above any measured pair: the user said so
     }
   }
-  const aligner = new Aligner();
   return starGroups(
     n,
     { a: Int32Array.from(ea), b: Int32Array.from(eb), strength: Float32Array.from(es), length: ea.length },
@@ -77,9 +76,9 @@ export function groupCandidates(g: CandidateGraph, t: TierSettings, tier: Tier, 
       if (duplicates.has(key(i, j))) return true;
       // Two members must not be the same picture in other colours: a greyscale copy is near to a
       // photo and to its colour variant alike, and would otherwise join them through the centre.
-      const frame = frameOf(g.packed, aligner, i, j, false);
+      const frame = measures.frame(i, j);
       if (frame.score >= t.near.frameGrey && frame.colour > t.near.colour) return false;
-      return nodeCosine(g, i, j) >= t.relatedCosine || packedDistance(g.packed, i, j) <= t.near.hash || alignNodes(g.packed, aligner, i, j, t.near.colour, t.near.moved) >= t.near.alignScore;
+      return nodeCosine(g, i, j) >= t.relatedCosine || packedDistance(g.packed, i, j) <= t.near.hash || alignedScore(measures.crop(i, j), t.near.colour, t.near.moved) >= t.near.alignScore;
     },
   );
 }

@@ -67,3 +67,25 @@ DROP INDEX dup_hashes_pixel;
 CREATE INDEX duplicates_hashes_pixel ON duplicates_hashes(pixel_sha);
 `,
 };
+
+/**
+ * The candidate graph of each model (finder.ts), kept in the catalog: the job that prepares it
+ * after an import, and a restarted backend, hand it to the first Duplicates visit instead of that
+ * visit building it. The index makes counting the current hashes (and their latest write) cheap.
+ */
+export const duplicatesGraphMigration: Migration = {
+  id: '0103-duplicates-graph',
+  sql: /* sql */ `
+CREATE TABLE duplicates_graphs (
+  model      TEXT PRIMARY KEY,  -- model id; '' when grouped by hashes only
+  revision   TEXT NOT NULL,
+  key        TEXT NOT NULL,     -- the catalog state it was built from (finder.ts graphKey)
+  format     INTEGER NOT NULL,  -- graph-codec.ts GRAPH_FORMAT
+  built_at   INTEGER NOT NULL,  -- when its build started: hashes written since are not in it
+  pairs      INTEGER NOT NULL,
+  nodes      BLOB NOT NULL,     -- sha256 of each node, 32 bytes each, in node order
+  data       BLOB NOT NULL      -- the pairs' columns
+);
+CREATE INDEX duplicates_hashes_version ON duplicates_hashes(version, computed_at);
+`,
+};

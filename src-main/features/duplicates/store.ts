@@ -21,6 +21,17 @@ export interface ListingRef {
   url: string | null;
 }
 
+/** A candidate graph as the catalog keeps it (graph-codec.ts for nodes and data). */
+export interface StoredGraph {
+  revision: string;
+  key: string;
+  format: number;
+  builtAt: number;
+  pairs: number;
+  nodes: Uint8Array;
+  data: Uint8Array;
+}
+
 /** The duplicate feature's rows in the catalog database (tables from schema.ts). */
 export class DuplicateStore {
   private readonly db: Database.Database;
@@ -45,16 +56,25 @@ export class DuplicateStore {
       ),
       hashCount: db.prepare('SELECT count(*) FROM duplicates_hashes WHERE version = ?').pluck(),
       allHashes: db.prepare(
+        // In storage order (a scan, not a walk of the sha256 index: several times faster on a big table), sorted by the caller.
         `SELECT sha256, pixel_sha AS pixelSha, phash, phash_trim AS phashTrim, trim_box AS trimBox, crop_hashes AS cropHashes, phash_mirror AS phashMirror,
-                phash_trim_mirror AS phashTrimMirror, align_thumb AS thumb, aspect
-         FROM duplicates_hashes WHERE version = ? ORDER BY sha256`,
+                phash_trim_mirror AS phashTrimMirror, align_thumb AS thumb, aspect, computed_at AS computedAt
+         FROM duplicates_hashes NOT INDEXED WHERE version = ?`,
       ),
+      listingsOf: db.prepare(
+        `SELECT DISTINCT li.sha256, l.id, l.title, l.seller, l.sku, l.price, l.category, l.url FROM listing_images li JOIN listings l ON l.id = li.listing_id
+         WHERE li.sha256 IN (SELECT value FROM json_each(?)) ORDER BY li.sha256, l.id`,
+      ),
+      pathsOf: db.prepare('SELECT sha256, path FROM image_files WHERE sha256 IN (SELECT value FROM json_each(?)) ORDER BY sha256, path'),
+      saveGraph: db.prepare(
+        `INSERT INTO duplicates_graphs (model, revision, key, format, built_at, pairs, nodes, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (model) DO UPDATE SET revision = excluded.revision, key = excluded.key, format = excluded.format, built_at = excluded.built_at,
+           pairs = excluded.pairs, nodes = excluded.nodes, data = excluded.data`,
+      ),
+      graph: db.prepare('SELECT revision, key, format, built_at AS builtAt, pairs, nodes, data FROM duplicates_graphs WHERE model = ?'),
+      graphKey: db.prepare('SELECT key FROM duplicates_graphs WHERE model = ?').pluck(),
       phashes: db.prepare('SELECT sha256, phash FROM duplicates_hashes WHERE sha256 IN (SELECT value FROM json_each(?))'),
       paths: db.prepare('SELECT path FROM image_files WHERE sha256 = ? ORDER BY path').pluck(),
-      listings: db.prepare(
-        `SELECT DISTINCT l.id, l.title, l.seller, l.sku, l.price, l.category, l.url FROM listing_images li JOIN listings l ON l.id = li.listing_id
-         WHERE li.sha256 = ? ORDER BY l.id`,
-      ),
       decide: db.prepare(
         `INSERT INTO duplicates_pair_decisions (a, b, decision, decided_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (a, b) DO UPDATE SET decision = excluded.decision, decided_at = excluded.decided_at`,
@@ -92,9 +112,34 @@ export class DuplicateStore {
     return this.stmts.hashCount.get(HASH_VERSION) as number;
   }
 
-  allHashes(): Array<ImageHashes & { sha256: string }> {
-    const rows = this.stmts.allHashes.all(HASH_VERSION) as Array<Omit<ImageHashes, 'trimBox' | 'thumb'> & { sha256: string; trimBox: string; thumb: Buffer }>;
+  /** Every image's current hashes, by sha256, with when they were written. */
+  allHashes(): Array<ImageHashes & { sha256: string; computedAt: number }> {
+    const rows = this.stmts.allHashes.all(HASH_VERSION) as Array<Omit<ImageHashes, 'trimBox' | 'thumb'> & { sha256: string; trimBox: string; thumb: Buffer; computedAt: number }>;
+    rows.sort((x, y) => (x.sha256 < y.sha256 ? -1 : x.sha256 > y.sha256 ? 1 : 0));
     return rows.map((r) => ({ ...r, trimBox: JSON.parse(r.trimBox) as ImageHashes['trimBox'], thumb: new Uint8Array(r.thumb.buffer, r.thumb.byteOffset, r.thumb.byteLength) }));
+  }
+
+  /** The listings showing each of these images and the files holding it, by sha256 (one query each, for a page of groups). */
+  imageRefs(shas: readonly string[]): Map<string, { listings: ListingRef[]; paths: string[] }> {
+    const out = new Map<string, { listings: ListingRef[]; paths: string[] }>(shas.map((s) => [s, { listings: [], paths: [] }]));
+    const json = JSON.stringify(shas);
+    for (const { sha256, ...listing } of this.stmts.listingsOf.all(json) as Array<ListingRef & { sha256: string }>) out.get(sha256)?.listings.push(listing);
+    for (const { sha256, path } of this.stmts.pathsOf.all(json) as Array<{ sha256: string; path: string }>) out.get(sha256)?.paths.push(path);
+    return out;
+  }
+
+  /** Keeps a model's candidate graph (one per model; the latest replaces the one before). */
+  saveGraph(model: string, graph: StoredGraph): void {
+    this.stmts.saveGraph.run(model, graph.revision, graph.key, graph.format, graph.builtAt, graph.pairs, graph.nodes, graph.data);
+  }
+
+  storedGraph(model: string): StoredGraph | undefined {
+    return this.stmts.graph.get(model) as StoredGraph | undefined;
+  }
+
+  /** The catalog state the kept graph of a model was built from (without reading the graph). */
+  storedGraphKey(model: string): string | undefined {
+    return this.stmts.graphKey.get(model) as string | undefined;
   }
 
   /** The whole-frame pHash of each of these images that has one (search stacks copies by it). */
@@ -105,10 +150,6 @@ export class DuplicateStore {
 
   paths(sha256: string): string[] {
     return this.stmts.paths.all(sha256) as string[];
-  }
-
-  listings(sha256: string): ListingRef[] {
-    return this.stmts.listings.all(sha256) as ListingRef[];
   }
 
   /** Every listing with its source and photo count, by id. */

@@ -17,6 +17,11 @@ export type JobRunner = (kind: JobKind, input: unknown, ctx: CallContext) => Pro
 
 /** Jobs that write the catalog's images: one at a time per backend, and their summaries are kept. */
 const CATALOG_KINDS: ReadonlySet<JobKind> = new Set(['catalog.import', 'catalog.loadDemo', 'catalog.repair']);
+/**
+ * Jobs the backend starts by itself when their work is due (images left without vectors; duplicate
+ * hashes and pairs after an import): stopped by an import, which starts them again, never resumed.
+ */
+const AUTOMATIC_KINDS: ReadonlySet<JobKind> = new Set(['catalog.repair', 'duplicates.prepare']);
 /** Progress is written to the jobs table at most this often (other processes and a restarted backend read it). */
 const SAVE_PROGRESS_MS = 1000;
 /** A job run by another process (the CLI) is re-read this often while someone watches it. */
@@ -61,6 +66,7 @@ export class JobRegistry {
   private readonly jobSignals = new WeakSet<AbortSignal>();
   private readonly results = new Map<number, unknown>();
   private startupRepairDone = false;
+  private closing = false;
 
   constructor(
     private readonly services: Services,
@@ -76,15 +82,24 @@ export class JobRegistry {
   /** Starts a job and returns at once; its progress goes to watchers, its end to the jobs table. */
   async start(kind: JobKind, input: unknown, runner = this.runner): Promise<JobInfo> {
     if (!runner) throw new Error('no job runner: start jobs through the dispatch (jobs.start)');
-    await this.makeRoomFor(kind);
+    // Only a catalog job waits for room: any other is registered before start() yields.
+    if (CATALOG_KINDS.has(kind)) await this.makeRoomFor(kind);
+    return this.get(this.launch(kind, input, runner).id);
+  }
+
+  private launch(kind: JobKind, input: unknown, runner: JobRunner): Live {
     const abort = new AbortController();
     const live = this.register(kind, input, abort);
     const ctx: CallContext = { services: this.services, signal: abort.signal, progress: (p) => this.onProgress(live, p) };
     live.done = runner(kind, input, ctx).then(
-      (result) => this.finish(live, 'completed', result),
+      async (result) => {
+        await this.finish(live, 'completed', result);
+        // A finished import changed the catalog: the Duplicates page's work for it is prepared now.
+        if (CATALOG_KINDS.has(kind) && !this.closing) this.startPreparation(runner);
+      },
       (err: unknown) => this.finish(live, abort.signal.aborted ? 'cancelled' : 'failed', undefined, err),
     );
-    return this.get(live.id);
+    return live;
   }
 
   /**
@@ -195,8 +210,22 @@ export class JobRegistry {
     this.startupRepairDone = true;
     if ([...this.live.values()].some((l) => CATALOG_KINDS.has(l.kind))) return undefined;
     const waiting = this.catalog.pendingByModel().filter((p) => p.count > p.failed);
-    if (waiting.length === 0) return undefined;
-    return this.start('catalog.repair', { models: [...new Set(waiting.map((p) => p.modelId))] }, runner);
+    // The repair is an import: the duplicates preparation follows it.
+    if (waiting.length > 0) return this.start('catalog.repair', { models: [...new Set(waiting.map((p) => p.modelId))] }, runner);
+    // Images without duplicate hashes (a catalog imported before they were computed at import), or no
+    // kept candidate graph of the catalog as it is: prepared now, with progress, not on the first visit.
+    // (A catalog the check cannot read is left to the Duplicates page, which says what is wrong.)
+    const due = await this.services.duplicates.prepared().then(
+      (prepared) => !prepared,
+      () => false,
+    );
+    return due ? this.startPreparation(runner) : undefined;
+  }
+
+  /** Starts the duplicates preparation (duplicates.prepare) unless an import or a preparation runs. */
+  private startPreparation(runner: JobRunner | undefined): JobInfo | undefined {
+    if (!runner || [...this.live.values()].some((l) => CATALOG_KINDS.has(l.kind) || l.kind === 'duplicates.prepare')) return undefined;
+    return this.get(this.launch('duplicates.prepare', {}, runner).id);
   }
 
   /** Whether a handler runs inside a job (started by start() or runInline()). */
@@ -206,6 +235,7 @@ export class JobRegistry {
 
   /** Cancels this process's jobs and waits for them to wind up (the backend is closing). */
   async close(): Promise<void> {
+    this.closing = true;
     const running = [...this.live.values()];
     for (const l of running) l.abort.abort();
     await Promise.allSettled(running.map((l) => l.done));
@@ -213,9 +243,17 @@ export class JobRegistry {
 
   // ---- internals ------------------------------------------------------------------------------
 
-  /** A catalog job waits for a running repair to stop (an import finishes the same images); a second import is refused. */
+  /**
+   * A catalog job waits for a running repair to stop (an import finishes the same images) and for a
+   * duplicates preparation to stop (the import changes what it prepares; it starts again after);
+   * a second import is refused.
+   */
   private async makeRoomFor(kind: JobKind): Promise<void> {
     if (!CATALOG_KINDS.has(kind)) return;
+    for (const prep of [...this.live.values()].filter((l) => l.kind === 'duplicates.prepare')) {
+      prep.abort.abort();
+      await prep.done;
+    }
     for (const other of [...this.live.values()].filter((l) => CATALOG_KINDS.has(l.kind))) {
       if (other.kind === 'catalog.repair' && kind !== 'catalog.repair') {
         other.abort.abort();
@@ -318,7 +356,7 @@ export class JobRegistry {
       result: this.results.get(r.id) ?? (r.result ? parse(r.result) : null),
       error: r.error,
       cancellable: live !== undefined,
-      resumable: ended && r.resumed_by === null && r.kind !== 'catalog.repair',
+      resumable: ended && r.resumed_by === null && !AUTOMATIC_KINDS.has(r.kind),
       resumedBy: r.resumed_by,
     };
   }
@@ -341,6 +379,8 @@ export function describeSource(kind: JobKind, input: unknown): string {
       return `images waiting for vectors${models}`;
     case 'duplicates.find':
       return `duplicates${typeof i.tier === 'string' ? `: ${i.tier}` : ''}${typeof i.model === 'string' ? ` (${i.model})` : ''}`;
+    case 'duplicates.prepare':
+      return `duplicate hashes and look-alike pairs${typeof i.model === 'string' ? ` (${i.model})` : ''}`;
     case 'mismatch.list':
       return `title mismatch${typeof i.model === 'string' ? ` (${i.model})` : ''}`;
     case 'compare.catalog':
