@@ -188,6 +188,19 @@ describe.skipIf(!hasDemo)('duplicates prepared before the first visit', () => {
     }
   });
 
+  it('a catalog that refuses the preparation job\'s row still finishes the import job; the first visit does the work', async () => {
+    const dbPath = path.join(dir, 'refusing.db');
+    const s = session(dbPath);
+    try {
+      s.services.catalog.db.exec("CREATE TRIGGER refuse_prepare BEFORE INSERT ON jobs WHEN NEW.kind = 'duplicates.prepare' BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END");
+      expect(await s.job('catalog.import', { paths: [photos] })).toMatchObject({ state: 'completed', result: { indexed: 7 } });
+      expect(await s.preparations()).toEqual([]);
+      expect((await s.call('duplicates.find', near)).stats.graph).toBe('built');
+    } finally {
+      s.services.close();
+    }
+  });
+
   it('an import stops a running preparation; the preparation starts again once the import is done', async () => {
     const dbPath = path.join(dir, 'busy.db');
     const s = session(dbPath);

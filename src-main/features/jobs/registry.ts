@@ -225,7 +225,12 @@ export class JobRegistry {
   /** Starts the duplicates preparation (duplicates.prepare) unless an import or a preparation runs. */
   private startPreparation(runner: JobRunner | undefined): JobInfo | undefined {
     if (!runner || [...this.live.values()].some((l) => CATALOG_KINDS.has(l.kind) || l.kind === 'duplicates.prepare')) return undefined;
-    return this.get(this.launch('duplicates.prepare', {}, runner).id);
+    try {
+      return this.get(this.launch('duplicates.prepare', {}, runner).id);
+    } catch {
+      // A catalog that refuses the job's row (read-only, full): the first Duplicates visit does the work.
+      return undefined;
+    }
   }
 
   /** Whether a handler runs inside a job (started by start() or runInline()). */
