@@ -30,7 +30,7 @@ function canonical(value: unknown): string {
 
 /** A finished job whose answer still describes the catalog: recent, after this window's last change, before any import. */
 function reusable(job: JobInfo, writers: JobInfo[]): boolean {
-  if (job.state !== 'completed' || job.result === null || Date.now() - (job.finishedAt ?? 0) > REUSE_MS || job.startedAt < catalogChangedAt()) return false;
+  if (job.state !== 'completed' || !job.hasResult || Date.now() - (job.finishedAt ?? 0) > REUSE_MS || job.startedAt < catalogChangedAt()) return false;
   return !writers.some((w) => w.finishedAt === null || w.finishedAt > job.startedAt);
 }
 
@@ -91,7 +91,11 @@ export function useJobCall<K extends AnalysisKind>(kind: K, input: MethodInput<K
       return follow(await call('jobs.start', { kind, input: JSON.parse(key) as Record<string, unknown> }));
     };
 
+    // A job's end seen through jobs.list (a dropped connection, another tab) comes without the
+    // analysis's answer, which only jobs.get carries.
+    const withAnswer = async (info: JobInfo | undefined) => (info?.state === 'completed' && info.result === null && info.hasResult ? call('jobs.get', { id: info.id }) : info);
     run()
+      .then(withAnswer)
       .then((final) => {
         if (!current() || !final) return;
         if (final.state === 'completed' && final.result !== null) setData(final.result as MethodOutput<K>);

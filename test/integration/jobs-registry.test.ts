@@ -38,6 +38,26 @@ describe('job registry', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
+  it('lists an analysis without its (possibly large) answer, which jobs.get gives; an import keeps its summary in the list', async () => {
+    const { runner, gate, nextStart } = gatedRunner();
+    const registry = new JobRegistry(services, runner);
+    let started = nextStart();
+    const analysis = await registry.start('duplicates.find', { tier: 'near' });
+    await started;
+    gate(1).finish();
+    expect((await registry.watch(analysis.id, () => {}, new AbortController().signal)).result).toEqual({ ok: 1 });
+    started = nextStart();
+    const imported = await registry.start('catalog.import', { paths: ['/x'] });
+    await started;
+    gate(2).finish();
+    await registry.watch(imported.id, () => {}, new AbortController().signal);
+    const listed = new Map(registry.list({ kinds: ['duplicates.find', 'catalog.import'] }).map((j) => [j.id, j]));
+    expect(listed.get(analysis.id)).toMatchObject({ state: 'completed', result: null, hasResult: true });
+    expect(listed.get(imported.id)).toMatchObject({ state: 'completed', result: { ok: 2 }, hasResult: true });
+    expect(registry.get(analysis.id)).toMatchObject({ result: { ok: 1 }, hasResult: true });
+    await registry.close();
+  });
+
   it('runs a job the caller does not wait for, streams its progress to a watcher and keeps its result', async () => {
     const { runner, gate, nextStart } = gatedRunner();
     const registry = new JobRegistry(services, runner);

@@ -22,6 +22,8 @@ export const JobInfo = z.object({
   finishedAt: z.number().nullable(),
   /** The method's output once completed (imports keep theirs across restarts; other kinds while the backend runs). */
   result: z.unknown().nullable(),
+  /** Whether the output is kept; jobs.list leaves out the outputs of analyses (large), jobs.get has it. */
+  hasResult: z.boolean(),
   error: z.string().nullable(),
   /** Run by this backend, so jobs.cancel can stop it (false for an import a CLI process runs). */
   cancellable: z.boolean(),

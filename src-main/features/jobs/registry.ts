@@ -138,7 +138,9 @@ export class JobRegistry {
     const rows = this.catalog.db
       .prepare(`SELECT * FROM jobs ${kinds ? 'WHERE kind IN (SELECT value FROM json_each(?))' : ''} ORDER BY id DESC LIMIT ?`)
       .all(...(kinds ? [JSON.stringify(kinds)] : []), options.limit ?? 20) as JobRow[];
-    return rows.map((r) => this.toInfo(r));
+    // An analysis's answer (a duplicates grouping, a mismatch queue) can be megabytes and pages poll
+    // this list: it carries only whether there is one (hasResult); jobs.get gives it.
+    return rows.map((r) => this.toInfo(r, CATALOG_KINDS.has(r.kind)));
   }
 
   get(id: number): JobInfo {
@@ -346,9 +348,10 @@ export class JobRegistry {
     }
   }
 
-  private toInfo(r: JobRow): JobInfo {
+  private toInfo(r: JobRow, withResult = true): JobInfo {
     const live = this.live.get(r.id);
     const ended = r.state === 'interrupted' || r.state === 'cancelled' || r.state === 'failed';
+    const result = this.results.get(r.id) ?? (r.result ? parse(r.result) : null);
     return {
       id: r.id,
       kind: r.kind,
@@ -358,7 +361,8 @@ export class JobRegistry {
       progress: live?.progress ?? (r.progress ? (parse(r.progress) as Progress) : null),
       startedAt: r.started_at,
       finishedAt: r.finished_at,
-      result: this.results.get(r.id) ?? (r.result ? parse(r.result) : null),
+      result: withResult ? result : null,
+      hasResult: result !== null,
       error: r.error,
       cancellable: live !== undefined,
       resumable: ended && r.resumed_by === null && !AUTOMATIC_KINDS.has(r.kind),
