@@ -29,7 +29,7 @@ export interface BenchContext {
   variants: string[];
   /** The run's configuration: home (installed packs), engine settings (--provider over LOOKALIKE_PROVIDER). */
   config: Config;
-  /** Catalog sizes for the search and duplicates sections (--sizes), instead of their defaults. */
+  /** Catalog sizes for the search, duplicates and duplicates-visit sections (--sizes), instead of their defaults. */
   sizes?: number[];
   /** The search section's synthetic set (--dataset); "catalog" by default. */
   dataset?: SearchDataset;

@@ -15,6 +15,7 @@ const loaders = {
   search: async () => (await import('./search.js')).searchSection,
   duplicates: async () => (await import('./duplicates.js')).duplicatesSection,
   'duplicates-quality': async () => (await import('./duplicates-quality.js')).duplicatesQualitySection,
+  'duplicates-visit': async () => (await import('./duplicates-visit.js')).duplicatesVisitSection,
 } satisfies Record<string, () => Promise<BenchSection>>;
 
 export type BenchSectionName = keyof typeof loaders;

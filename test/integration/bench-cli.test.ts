@@ -61,6 +61,17 @@ describe.skipIf(!hasDemo)('lookalike bench', () => {
     expect(report.duplicates.rows[0].graphCpuSeconds).toBeGreaterThan(0);
   });
 
+  it('duplicates-visit: a catalog of --sizes photos imported as a job, then the first Duplicates visit, with and without the preparation', async () => {
+    const { code, stdout, stderr } = await cli(['bench', '--only', 'duplicates-visit', '--sizes', '40']);
+    expect(code).toBe(0);
+    const [row] = JSON.parse(stdout)['duplicates-visit'].rows;
+    expect(row.images).toBeGreaterThan(30);
+    expect(row.preparation.candidatePairs).toBeGreaterThan(0);
+    expect(row).toMatchObject({ firstVisit: { graph: 'memory' }, afterRestart: { graph: 'stored' }, unprepared: { graph: 'built' } });
+    for (const step of ['import', 'preparation', 'firstVisit', 'afterRestart', 'unprepared']) expect(row[step].cpuSeconds).toBeGreaterThan(0);
+    expect(stderr).toContain('first visit s (CPU s)');
+  });
+
   it('--sizes, --dataset and --seed with a bad value are usage errors', async () => {
     for (const [args, message] of [
       [['--sizes', '1000,x'], '--sizes expects comma-separated positive integers, got "x"'],

@@ -43,8 +43,9 @@ export const benchCommand: Command = {
     '(or LOOKALIKE_REALSIZE_DIR) adds packs from a folder, e.g. those made by tools/realsize-models.py;',
     'every installed weight variant of a pack (fp32, quantized, ...) is timed side by side unless',
     '--variant picks some. --model also picks the models of duplicates-quality (default: both demo',
-    'models). --sizes sets the catalog sizes of search and duplicates, --dataset the search set,',
-    '--seed the duplicates-quality corpus (default 7).',
+    'models). --sizes sets the catalog sizes of search, duplicates and duplicates-visit (the first',
+    'Duplicates visit after an import), --dataset the search set, --seed the duplicates-quality',
+    'corpus (default 7).',
   ].join('\n'),
   options: {
     quick: { type: 'boolean' },
