@@ -184,7 +184,7 @@ export const en = {
   'dup.none.body': 'Try the Near or Similar tier, or lower the threshold.',
   'dup.empty.title': 'Nothing to compare yet',
   'dup.empty.body': 'Import product photos (or load the demo catalog) on the Catalog page, then come back to find duplicate listings.',
-  'dup.groups': '{n} groups',
+  'dup.groups': 'Groups: {n}',
   'dup.groupList': 'Duplicate groups',
   'dup.groupMeta': '{size} listings · {sellers} sellers',
   'dup.reviewed': 'Reviewed',
