@@ -76,8 +76,18 @@ describe('browser mode: the app on the demo catalog', () => {
     await poll(() => page.evaluate(() => document.activeElement?.id)).toBe('search-text');
     await page.keyboard.press('Control+A');
     await page.keyboard.type('red chair');
+    // The demo search's answer is on screen: wait for this query's, or the grid the keys below
+    // move in is replaced under them.
+    const meta = page.getByTestId('search-meta');
+    const firstTitle = () => cards().first().locator('.listing-title').innerText().catch(() => '');
+    const [metaBefore, titleBefore] = [await meta.innerText().catch(() => ''), await firstTitle()];
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('search-meta').innerText(), { timeout: 30_000 }).toMatch(/results in/);
+    await expect
+      .poll(async () => {
+        const now = await meta.innerText();
+        return /results in/.test(now) && (now !== metaBefore || (await firstTitle()) !== titleBefore);
+      }, { timeout: 30_000 })
+      .toBe(true);
     await poll(() => cards().count()).toBeGreaterThan(5);
     // Keyboard: arrow keys move between result cards.
     await cards().first().locator('button.listing').focus();
