@@ -46,7 +46,7 @@ async function shownJob(page: Page, testId: string): Promise<number> {
  */
 async function reloadAndReattach(page: Page, testId: string, jobId: number): Promise<number> {
   await page.reload();
-  await page.locator(`[data-testid="${testId}"][data-job-id="${jobId}"]`).getByRole('progressbar').waitFor({ timeout: 10_000 });
+  await page.locator(`[data-testid="${testId}"][data-job-id="${jobId}"]`).getByRole('progressbar').waitFor({ timeout: 20_000 });
   const shownAt = await page.evaluate((id) => (window as unknown as { jobShownAt?: Record<string, number> }).jobShownAt?.[id] ?? -1, String(jobId));
   const loadedAt = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
   expect(shownAt).toBeGreaterThan(0);
@@ -122,8 +122,8 @@ describe('browser mode: duplicates and mismatch run as backend jobs that survive
     const during = await api<JobInfo>(page, 'jobs.get', { id: second });
     expect(during.state, 'the scoring finished before the page reattached; the test needs a slower job').toBe('running');
     console.info(`mismatch: progress of job ${second} shown ${reattachMs} ms after the reloaded page loaded (${during.progress?.done ?? 0}/${during.progress?.total ?? '?'})`);
-    // 0.3-1.2 s on the 2-core dev box; the bound leaves room for a box at load 15+ (as the import's reload test).
-    expect(reattachMs).toBeLessThan(5000);
+    // 0.2-0.7 s on the 2-core dev box; the bound only fails a page that does not reattach by itself (as the import's reload test).
+    expect(reattachMs).toBeLessThan(20_000);
     await screenshot(page, 'mismatch-job-reattached-1440-en');
     await page.getByTestId('mm-item').waitFor({ timeout: 180_000 });
     expect(await page.getByTestId('mm-job').count()).toBe(0);
@@ -153,7 +153,7 @@ describe('browser mode: duplicates and mismatch run as backend jobs that survive
     const during = await api<JobInfo>(page, 'jobs.get', { id: job });
     expect(during.state, 'the analysis finished before the page reattached; the test needs a slower job').toBe('running');
     console.info(`duplicates: progress of job ${job} shown ${reattachMs} ms after the reloaded page loaded (${during.progress?.done ?? 0}/${during.progress?.total ?? '?'})`);
-    expect(reattachMs).toBeLessThan(5000);
+    expect(reattachMs).toBeLessThan(20_000);
     await page.setViewportSize({ width: 1024, height: 700 });
     await expect.poll(async () => Number((await bar.getAttribute('aria-valuenow').catch(() => null)) ?? 0), { timeout: 30_000, interval: 50 }).toBeGreaterThan(0);
     await screenshot(page, 'duplicates-job-1024-en');
