@@ -1,31 +1,26 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodName, MethodOutput } from '../../src-main/api/contract.js';
 import { handlers } from '../../src-main/dispatch/handlers.js';
 import { invoke } from '../../src-main/dispatch/invoke.js';
 import { Services } from '../../src-main/features/services.js';
 import type { Progress } from '../../src-main/shared/progress.js';
+import { writeDemoPhotosWithEdits } from '../helpers/demo-edits.js';
 
 /**
  * The duplicate finder's hashes are computed by the import (features/duplicates/import-hashes.ts),
  * so the first duplicates run on a freshly imported catalog hashes nothing; a catalog imported
  * before that (no hash rows) still gets them on first use, the same ones, with the same groups.
  */
-const DEMO = path.resolve('resources/demo-catalog/images');
 let dir: string;
 let photos: string;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-duplicates-import-hashes-'));
   photos = path.join(dir, 'photos');
-  fs.mkdirSync(photos);
-  for (const n of ['0001', '0003', '0004', '0005', '0006']) fs.copyFileSync(path.join(DEMO, `l${n}.jpg`), path.join(photos, `p${n}.jpg`));
-  const original = fs.readFileSync(path.join(photos, 'p0001.jpg'));
-  fs.writeFileSync(path.join(photos, 'p0001-recompressed.jpg'), await sharp(original).jpeg({ quality: 40 }).toBuffer());
-  fs.writeFileSync(path.join(photos, 'p0001-padded.png'), await sharp(original).extend({ top: 16, bottom: 16, left: 16, right: 16, background: '#ffffff' }).png().toBuffer());
+  await writeDemoPhotosWithEdits(photos);
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -10,6 +10,7 @@ import { invoke } from '../../src-main/dispatch/invoke.js';
 import { Services } from '../../src-main/features/services.js';
 import type { Progress } from '../../src-main/shared/progress.js';
 import { resourcesDir } from '../../src-main/shared/paths.js';
+import { writeDemoPhotosWithEdits } from '../helpers/demo-edits.js';
 
 /**
  * The first Duplicates visit reads work done before it: after an import (run as a job) the
@@ -19,7 +20,6 @@ import { resourcesDir } from '../../src-main/shared/paths.js';
  * a decision is seen at once, and a catalog imported before hashes at import gets its hashes from
  * that job, with progress, when a page lists jobs.
  */
-const DEMO = path.join(resourcesDir, 'demo-catalog', 'images');
 const hasDemo = fs.existsSync(path.join(resourcesDir, 'models', 'demo-siglip'));
 let dir: string;
 let photos: string;
@@ -27,11 +27,7 @@ let photos: string;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-duplicates-prepare-'));
   photos = path.join(dir, 'photos');
-  fs.mkdirSync(photos);
-  for (const n of ['0001', '0003', '0004', '0005', '0006']) fs.copyFileSync(path.join(DEMO, `l${n}.jpg`), path.join(photos, `p${n}.jpg`));
-  const original = fs.readFileSync(path.join(photos, 'p0001.jpg'));
-  fs.writeFileSync(path.join(photos, 'p0001-recompressed.jpg'), await sharp(original).jpeg({ quality: 40 }).toBuffer());
-  fs.writeFileSync(path.join(photos, 'p0001-padded.png'), await sharp(original).extend({ top: 16, bottom: 16, left: 16, right: 16, background: '#ffffff' }).png().toBuffer());
+  await writeDemoPhotosWithEdits(photos);
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
