@@ -34,7 +34,8 @@ export interface PackBench {
   /** Size of the vision + text tower files of this variant, MB. */
   towersMB: number;
   provider: string;
-  threads: number;
+  /** Intra-op threads of the vision and text sessions (small towers run on one, engine/providers.ts towerThreads). */
+  threads: { vision: number | null; text: number | null };
   images: number;
   /** Seconds to create both sessions. */
   loadSeconds: number;
@@ -231,7 +232,7 @@ export async function runModelsBench(ctx: BenchContext): Promise<ModelsBench> {
             variant,
             towersMB: await towersMB(e),
             provider: e.provider,
-            threads: e.threads,
+            threads: e.towerThreads,
             images: files.length,
             loadSeconds: round(load.seconds, 2),
             ...measured.result,
@@ -260,14 +261,14 @@ export const modelsSection: BenchSection = {
   table(result) {
     const r = result as ModelsBench;
     const rows = [
-      ['model (img/s)', 'MB', 'provider', 'thr', 'decode', ...BATCH_SIZES.flatMap((b) => [`model@${b}`, `e2e@${b}`, `e2e/m@${b}`]), 'texts/s', 'cos vs fp32 (min, centred)', 'peak RSS MiB'],
+      ['model (img/s)', 'MB', 'provider', 'thr (v/t)', 'decode', ...BATCH_SIZES.flatMap((b) => [`model@${b}`, `e2e@${b}`, `e2e/m@${b}`]), 'texts/s', 'cos vs fp32 (min, centred)', 'peak RSS MiB'],
     ];
     for (const p of r.packs) {
       rows.push([
         `${p.id} (${p.variant})`,
         String(p.towersMB),
         p.provider,
-        String(p.threads),
+        `${p.threads.vision ?? '-'}/${p.threads.text ?? '-'}`,
         p.decodePreprocess.toFixed(1),
         ...BATCH_SIZES.flatMap((b) => [p.modelOnly[b]!.toFixed(1), p.endToEnd[b]!.toFixed(1), p.endToEndVsModel[b]!.toFixed(2)]),
         p.textsPerSecond.toFixed(1),

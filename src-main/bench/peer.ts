@@ -6,7 +6,7 @@ import readline from 'node:readline';
 import sharp from 'sharp';
 import { OnnxEmbedder } from '../engine/embedder.js';
 import { FAMILIES } from '../engine/families.js';
-import { defaultThreads } from '../engine/providers.js';
+import { SMALL_TOWER_BYTES, defaultThreads } from '../engine/providers.js';
 import { decodeToRgb, imageSpec } from '../engine/preprocess.js';
 import { appRoot } from '../shared/paths.js';
 import { underLoad } from './load.js';
@@ -244,7 +244,7 @@ export const peerSection: BenchSection = {
     const cold = formatTable([['pack', 'Lookalike s', 'Transformers.js s', 'peer/Lookalike'], ...r.coldStart.map((x) => [x.pack, x.lookalike.toFixed(2), x.peer.toFixed(2), x.ratio.toFixed(2)])]);
     const errs = r.errors.map((e) => `  ${e.id}: ${e.error}`);
     return [
-      `peer: ${r.peer}; equal threads = ${r.threads.equal} (Lookalike's default); ${r.secondsPerFigure} s per figure, A B B A`,
+      `peer: ${r.peer}; equal threads = both allowed ${r.threads.equal} (Lookalike's default; it runs towers under ${SMALL_TOWER_BYTES / 1024 / 1024} MB on one); ${r.secondsPerFigure} s per figure, A B B A`,
       fid,
       speed,
       'cold start (process start to first image vector):',

@@ -1,10 +1,11 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { type PackInfo, PackError, packRevision } from './pack.js';
 import { DecodePool } from './decode-pool.js';
 import { type DecodeLimits, DEFAULT_DECODE_LIMITS, ImagePreprocessor, imageSpec } from './preprocess.js';
 import { embeddingOutput, embeddingRows } from './pooling.js';
-import { type ProviderReport, type SessionSettings, createSession, sessionSettings } from './providers.js';
+import { type ProviderReport, type SessionSettings, createSession, sessionSettings, towerThreads } from './providers.js';
 import { type ScoringCache, type ScoringSource, resolveScoring } from './scoring.js';
 import { TextEncoder } from './text.js';
 import type { FamilyName } from '../shared/families.js';
@@ -60,6 +61,14 @@ interface Tower {
   pooling: Pooling;
   report: ProviderReport;
   queue: RunQueue;
+  /** Intra-op threads this tower's session was created with. */
+  threads: number;
+}
+
+/** Bytes of a tower's weights: the graph file and, for graphs over 2 GB, its `<file>_data` external weights. */
+async function towerBytes(file: string): Promise<number> {
+  const sizes = await Promise.all([file, `${file}_data`].map((f) => fs.stat(f).then((st) => st.size, () => 0)));
+  return sizes[0]! + sizes[1]!;
 }
 
 function outputDim(session: ort.InferenceSession, output: string): number | undefined {
@@ -190,8 +199,10 @@ export class OnnxEmbedder implements Embedder {
 
   private static async openTower(pack: PackInfo, file: string, pooling: Pooling, mainInput: string, settings: SessionSettings, dim: number): Promise<Tower> {
     let created;
+    const modelPath = path.join(pack.dir, file);
+    const threads = towerThreads(settings.intraOpThreads, await towerBytes(modelPath));
     try {
-      created = await createSession(path.join(pack.dir, file), settings);
+      created = await createSession(modelPath, { ...settings, intraOpThreads: threads });
     } catch (err) {
       throw new PackError(file, `model pack "${pack.id}": ${err instanceof Error ? err.message : err}`);
     }
@@ -211,11 +222,17 @@ export class OnnxEmbedder implements Embedder {
       await session.release();
       throw err;
     }
-    return { session, output, pooling, report, queue: new RunQueue() };
+    return { session, output, pooling, report, queue: new RunQueue(), threads };
   }
 
+  /** The most intra-op threads a tower may use (small towers use one, see towerThreads). */
   get threads(): number {
     return this.settings.intraOpThreads;
+  }
+
+  /** Intra-op threads of each loaded tower; null for a tower not loaded yet. */
+  get towerThreads(): { vision: number | null; text: number | null } {
+    return { vision: this.loaded.vision?.threads ?? null, text: this.loaded.text?.threads ?? null };
   }
 
   /** Model only: a ready [n,3,H,W] tensor to normalised vectors (the bench's model-only figure uses this). */

@@ -151,6 +151,18 @@ describe.skipIf(!hasDemo)('towers load on first use', () => {
     }
   });
 
+  it('runs the small demo towers on one thread whatever the setting allows, and says so', async () => {
+    const e = await OnnxEmbedder.load(await loadPack(), { provider: 'cpu', threads: 2, scoringCache: new ScoringCache(path.join(tmp, 'scores.json')) });
+    try {
+      expect(e.towerThreads).toEqual({ vision: null, text: null });
+      await e.embedTexts(['red mug']);
+      expect(e.threads).toBe(2);
+      expect(e.towerThreads).toEqual({ vision: null, text: 1 });
+    } finally {
+      await e.close();
+    }
+  });
+
   it('loads a tower once even when first calls arrive together', async () => {
     const e = await load();
     try {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAMILIES } from '../../src-main/engine/families.js';
 import { inspectPack } from '../../src-main/engine/pack.js';
-import { defaultProviderOrder, findVulkanLoader, parseProviderOrder, physicalCores, physicalCoresFromTopology, sessionSettings } from '../../src-main/engine/providers.js';
+import { SMALL_TOWER_BYTES, defaultProviderOrder, findVulkanLoader, parseProviderOrder, physicalCores, physicalCoresFromTopology, sessionSettings, towerThreads } from '../../src-main/engine/providers.js';
 import { fitLine, scoringFromConfig } from '../../src-main/engine/scoring.js';
 import { pickVariant } from '../../src-main/engine/variants.js';
 import { loadConfig } from '../../src-main/shared/config.js';
@@ -54,6 +54,16 @@ describe('physical cores', () => {
   it('gives up when a CPU has no topology file', () => {
     expect(physicalCoresFromTopology(['0', null])).toBeNull();
     expect(physicalCoresFromTopology([])).toBeNull();
+  });
+});
+
+describe('threads per tower', () => {
+  it('runs a small tower on one thread and a real-size one on every thread the setting allows', () => {
+    expect(towerThreads(4, 2_000_000)).toBe(1); // a demo tower
+    expect(towerThreads(4, SMALL_TOWER_BYTES - 1)).toBe(1);
+    expect(towerThreads(4, SMALL_TOWER_BYTES)).toBe(4);
+    expect(towerThreads(2, 64 * 1024 * 1024)).toBe(2); // CLIP B/32 8-bit text
+    expect(towerThreads(1, 400 * 1024 * 1024)).toBe(1);
   });
 });
 
