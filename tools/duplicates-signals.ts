@@ -5,7 +5,11 @@
  * pair (original, edited copy) and every hard negative, so the capture and colour bars can be read
  * off the two distributions.
  *
- *   node --import tsx tools/duplicates-signals.ts [--model demo-siglip] [--seed N] [--quick] [--out FILE.tsv]
+ * With `--all`, every candidate pair of the graph instead (kind `same` when both images are the
+ * same photo, else `other`), with the crop alignment searched whatever the gate says: what a rule
+ * change would accept among all the pairs the grouping sees, not only the labelled ones.
+ *
+ *   node --import tsx tools/duplicates-signals.ts [--model demo-siglip] [--seed N] [--quick] [--all] [--out FILE.tsv]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -54,9 +58,29 @@ async function main(): Promise<void> {
       const ar = ao.moved;
       lines.push([kind, label, fa, fb, f(s.cosine), s.hash, s.crop, f(s.align), f(s.alignColour), f(s.frame), f(s.frameColour), fr, ar].join('\t'));
     };
+    if (args.includes('--all')) {
+      const photoOf = new Map<string, string>();
+      for (const im of r.corpus.images) {
+        const sha = shaOf.get(im.file);
+        if (sha) photoOf.set(sha, `${im.photo}\t${im.file}\t${im.edit ?? 'original'}`);
+      }
+      lines.length = 0;
+      lines.push('kind\tphotoA\tfileA\teditA\tphotoB\tfileB\teditB\tcosine\thash\tcrop\talign\talignColour\talignMoved\tframe\tframeColour\tframeMoved');
+      for (let e = 0; e < graph.length; e++) {
+        const i = graph.a[e] as number;
+        const j = graph.b[e] as number;
+        const [pa, pb] = [photoOf.get(graph.shas[i]!), photoOf.get(graph.shas[j]!)];
+        if (!pa || !pb) continue;
+        const s = signalsOf(graph, e);
+        const f = (x: number) => (Number.isNaN(x) ? 'NaN' : x.toFixed(4));
+        const ao = alignPair(graph.packed, aligner, i, j);
+        const kind = pa.split('\t')[0] === pb.split('\t')[0] ? 'same' : 'other';
+        lines.push([kind, pa, pb, f(s.cosine), s.hash, s.crop, f(ao.score), f(ao.colour), ao.moved, f(s.frame), f(s.frameColour), s.frameMoved].join('\t'));
+      }
+    }
     const originals = new Map(r.corpus.images.filter((im) => im.edit === null).map((im) => [im.photo, im.file]));
-    for (const im of r.corpus.images) if (im.edit && im.edit !== 'mirror' && originals.has(im.photo)) emit('true', `${im.source}:${im.edit}`, originals.get(im.photo)!, im.file);
-    for (const [a, b, kind] of r.corpus.hardNegatives) emit('hard', kind, a, b);
+    if (!args.includes('--all')) for (const im of r.corpus.images) if (im.edit && im.edit !== 'mirror' && originals.has(im.photo)) emit('true', `${im.source}:${im.edit}`, originals.get(im.photo)!, im.file);
+    if (!args.includes('--all')) for (const [a, b, kind] of r.corpus.hardNegatives) emit('hard', kind, a, b);
     const text = `${lines.join('\n')}\n`;
     const out = arg('out');
     if (out) fs.writeFileSync(out, text);
