@@ -15,12 +15,13 @@ describe('near-duplicate quality (demo-siglip, fixed subsets)', () => {
     const s = r.results.mirrorOff!;
     expect(s.recall).toBeGreaterThanOrEqual(0.9);
     expect(s.precision).toBeGreaterThanOrEqual(0.9);
-    // Every edit clears 0.75 on this small subset, crops included (found by alignment: see the crop test in duplicates-align).
-    for (const edit of EDITS.filter((e) => e !== 'mirror')) expect(s.perEdit[edit]!.recall, edit).toBeGreaterThanOrEqual(0.75);
-    // Colour variants (hue-rotated demo products, products with regions repainted) are never near;
-    // of the 12 second shots one is (measured 2026-12-01: a scene whose camera barely moved).
-    for (const kind of ['recolour_hue', 'recolour_region']) expect(s.perHardKind[kind]!.grouped, kind).toBe(0);
-    expect(s.perHardKind.second_shot!.grouped).toBeLessThanOrEqual(1);
+    // Every edit clears the 0.80 on this small subset, crops included (found by alignment: see
+    // the crop test in duplicates-align; measured 2026-12-02: crop 0.89, pad 0.89, crop_offset 0.92).
+    for (const edit of EDITS.filter((e) => e !== 'mirror')) expect(s.perEdit[edit]!.recall, edit).toBeGreaterThanOrEqual(0.8);
+    // Colour variants (hue-rotated demo products, products with regions repainted) and second shots
+    // are never near (before the moved-block count undid window misregistration, a scene whose camera
+    // barely moved was: its crop placement was allowed one moved block).
+    for (const kind of ['recolour_hue', 'recolour_region', 'second_shot']) expect(s.perHardKind[kind]!.grouped, kind).toBe(0);
     expect(s.perHardKind.recolour_region!.total).toBe(6);
     expect(s.perHardKind.second_shot!.total).toBe(12);
   });

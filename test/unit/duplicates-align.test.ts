@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { ALIGN_SIDE } from '../../src-main/engine/image-hash.js';
+import { ALIGN_BYTES, ALIGN_SIDE } from '../../src-main/engine/image-hash.js';
 import { Aligner } from '../../src-main/features/duplicates/alignment.js';
 import { ALIGN_GATE, alignNodes, packHashes, pairSignalsOf } from '../../src-main/features/duplicates/graph.js';
 import { computeImageHashes } from '../../src-main/engine/image-hash.js';
@@ -111,6 +111,35 @@ describe('crop alignment', () => {
     const a = await photo(18);
     const { signals } = await pair(a, await crop(a, 29, 6, 278, 223), ALIGN_GATE.minCosine - 0.01);
     expect(Number.isNaN(signals.align)).toBe(true);
+  });
+});
+
+describe('moved blocks', () => {
+  /** A textured grey signature: f sampled at the pixel centres of the window (ox, oy, sx, sy) of the unit square, no colour. */
+  const sample = (f: (x: number, y: number) => number, w: { ox: number; oy: number; sx: number; sy: number }) => {
+    const sig = new Uint8Array(ALIGN_BYTES).fill(128);
+    for (let y = 0; y < ALIGN_SIDE; y++) for (let x = 0; x < ALIGN_SIDE; x++) sig[y * ALIGN_SIDE + x] = Math.round(f(w.ox + (w.sx * (x + 0.5)) / ALIGN_SIDE, w.oy + (w.sy * (y + 0.5)) / ALIGN_SIDE));
+    return sig;
+  };
+  const texture = (x: number, y: number) => 128 + 50 * Math.sin(x * 23 + 1) * Math.cos(y * 19) + 40 * Math.sin((x + y) * 31);
+  const whole = { ox: 0, oy: 0, sx: 1, sy: 1 };
+
+  it('a window off by a pixel in scale is a misregistration, not motion', () => {
+    const container = sample(texture, whole);
+    const window = { ox: 0.1, oy: 0.08, sx: 0.8, sy: 0.82 };
+    const crop = sample(texture, window);
+    const aligner = new Aligner();
+    expect(aligner.movedBlocks(container, crop, window).moved).toBe(0);
+    // The right and bottom edges placed 1.5 and 1 container pixels too far out: the far blocks look shifted against the near ones.
+    const stretched = { ...window, sx: window.sx + 1.5 / ALIGN_SIDE, sy: window.sy + 1 / ALIGN_SIDE };
+    expect(aligner.movedBlocks(container, crop, stretched).moved).toBe(0);
+  });
+
+  it('parallax is not undone by moving the window: near things shifted against far ones still count', () => {
+    const container = sample(texture, whole);
+    // The lower half (near) shifted sideways by two pixels against the upper half (far).
+    const shot = sample((x, y) => texture(y > 0.5 ? x + 2 / ALIGN_SIDE : x, y), whole);
+    expect(new Aligner().movedBlocks(container, shot, whole).moved).toBeGreaterThan(0);
   });
 });
 

@@ -81,7 +81,11 @@ describe('tiers', () => {
   it('a crop counts as near through alignment only with the cosine too (grey levels cannot see colour)', () => {
     expect(classifyPair({ ...base, cosine: t.near.alignCosine, align: t.near.alignScore, frame: 0.5 }, t)).toBe('near');
     expect(classifyPair({ ...base, cosine: t.near.alignCosine, align: t.near.alignScore - 0.005 }, t)).toBe('similar');
-    expect(classifyPair({ ...base, cosine: t.near.alignCosine - 0.01, align: 1 }, t)).toBe('similar');
+    // Below the alignment cosine bar, only a tighter alignment makes a crop near (the models see a tighter framing as other content) ...
+    expect(classifyPair({ ...base, cosine: t.near.alignCosine - 0.01, align: t.near.tightCropScore - 0.001 }, t)).toBe('similar');
+    expect(classifyPair({ ...base, cosine: t.near.tightCropCosine, align: t.near.tightCropScore, frame: 0.5 }, t)).toBe('near');
+    // ... and below its own cosine bar, no alignment does.
+    expect(classifyPair({ ...base, cosine: t.near.tightCropCosine - 0.01, align: 1 }, t)).not.toBe('near');
     expect(classifyPair({ ...base, align: 1 }, t)).toBe(null);
   });
 

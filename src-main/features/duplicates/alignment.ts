@@ -230,8 +230,45 @@ export class Aligner {
    * (resized, recompressed, watermarked, cropped) moves nowhere; a second shot from a moved
    * camera, or a product turned a little, moves its near and far parts by different amounts.
    * Returns the number of such blocks and of textured blocks.
+   *
+   * The window itself may be off by a fraction of a pixel in scale as well as in offset (trims
+   * place padded content to about a pixel, and a crop search on 16x16 levels cannot see a third of
+   * a pixel of scale): blocks on opposite sides then prefer opposite shifts, which is a
+   * misregistration, not motion. So when some blocks moved, each edge of the window is moved by
+   * half a thumbnail pixel at a time (up to REGISTER_SLACK pixels from where it was), greedily,
+   * while that leaves fewer blocks moved; the count is the smallest found. A second shot keeps its
+   * moved blocks under that: parallax moves near and far things apart inside the frame, which no
+   * window (one scale and offset per axis) undoes.
    */
   movedBlocks(container: Uint8Array, crop: Uint8Array, p: Window): { moved: number; textured: number } {
+    let best = this.movedAt(container, crop, p);
+    let at = p;
+    const step = 0.5 / ALIGN_SIDE;
+    const limit = REGISTER_SLACK / ALIGN_SIDE + 1e-9;
+    for (let improved = best.moved > 0; improved && best.moved > 0; ) {
+      improved = false;
+      for (const [dl, dr, dt, db] of EDGE_MOVES) {
+        const left = at.ox + dl * step;
+        const right = at.ox + at.sx + dr * step;
+        const top = at.oy + dt * step;
+        const bottom = at.oy + at.sy + db * step;
+        if (left < -1e-9 || top < -1e-9 || right > 1 + 1e-9 || bottom > 1 + 1e-9) continue;
+        if (Math.abs(left - p.ox) > limit || Math.abs(right - p.ox - p.sx) > limit || Math.abs(top - p.oy) > limit || Math.abs(bottom - p.oy - p.sy) > limit) continue;
+        const w = { ox: left, sx: right - left, oy: top, sy: bottom - top };
+        const r = this.movedAt(container, crop, w);
+        if (r.moved < best.moved) {
+          best = r;
+          at = w;
+          improved = true;
+          break;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** movedBlocks at one fixed window. */
+  private movedAt(container: Uint8Array, crop: Uint8Array, p: Window): { moved: number; textured: number } {
     const win = this.windowPixels(container, p);
     const n = ALIGN_SIDE;
     const B = 8;
@@ -462,6 +499,20 @@ const SHIFTS: ReadonlyArray<readonly [number, number]> = [
   [1, -1],
   [-1, 1],
   [-1, -1],
+];
+
+/** How far (thumbnail pixels) movedBlocks may move each edge of the window to undo a misregistration. */
+const REGISTER_SLACK = 1;
+/** Edge moves of that search, in half pixels: [left, right, top, bottom]. */
+const EDGE_MOVES: ReadonlyArray<readonly [number, number, number, number]> = [
+  [1, 0, 0, 0],
+  [-1, 0, 0, 0],
+  [0, 1, 0, 0],
+  [0, -1, 0, 0],
+  [0, 0, 1, 0],
+  [0, 0, -1, 0],
+  [0, 0, 0, 1],
+  [0, 0, 0, -1],
 ];
 
 /** How far (fraction of the frame) the padded-content window may move from where the trims put it. */

@@ -330,6 +330,7 @@ export class DuplicateFinder {
         // One slider moves every cosine bar of the near rule together.
         t.near.cropCosine = Math.min(1, t.near.cropCosine + (options.threshold - t.near.cosine));
         t.near.alignCosine = Math.min(1, t.near.alignCosine + (options.threshold - t.near.cosine));
+        t.near.tightCropCosine = Math.min(1, t.near.tightCropCosine + (options.threshold - t.near.cosine));
         t.near.cosine = options.threshold;
       } else t.similarCosine = options.threshold;
     }

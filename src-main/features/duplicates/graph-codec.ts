@@ -4,8 +4,11 @@ import { EVIDENCE_COLUMNS, type PairColumns } from './graph.js';
  * The candidate graph's pairs as bytes, for the catalog (store.ts saveGraph): the node list as
  * 32-byte sha256s, and every pair column one after the other, each padded to 4 bytes. Nodes'
  * hashes and vectors are not in it: they are read from their tables when the graph is loaded.
+ * The format also says how the evidence was measured: a kept graph of another format is neither
+ * loaded nor reused pair by pair, so the pairs are measured again. 2: crop search from cosine 0.85
+ * (graph.ts ALIGN_GATE), moved blocks counted after re-registering the window (alignment.ts).
  */
-export const GRAPH_FORMAT = 1;
+export const GRAPH_FORMAT = 2;
 
 const COLUMNS = ['a', 'b', ...EVIDENCE_COLUMNS] as const;
 type Column = (typeof COLUMNS)[number];

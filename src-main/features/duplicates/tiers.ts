@@ -19,6 +19,13 @@ export interface NearRule {
   /** ... or when cosine >= alignCosine AND one image aligns inside the other as a crop with correlation >= alignScore ... */
   alignCosine: number;
   alignScore: number;
+  /**
+   * ... or when cosine >= tightCropCosine AND the crop aligns at >= tightCropScore: the demo models
+   * see a tighter framing (a crop of ~80 %) as other content (true crops at cosine 0.79-0.93), so a
+   * weaker embedding agreement is accepted with stronger pixel evidence.
+   */
+  tightCropCosine: number;
+  tightCropScore: number;
   /** ... or when the hashes alone are this close (pixels nearly identical). */
   hashAlone: number;
   /**
@@ -61,7 +68,7 @@ export interface TierSettings {
  * of 0.998-1.0 to different photos (real photos are outside their training domain and collapse
  * together), so no cosine by itself marks "the same photo".
  */
-export const DEFAULT_NEAR: NearRule = { cosine: 0.95, hash: 10, cropCosine: 0.97, cropHash: 2, alignCosine: 0.93, alignScore: 0.98, hashAlone: 4, frame: 0.95, frameGrey: 0.9, moved: 0, colour: 20 };
+export const DEFAULT_NEAR: NearRule = { cosine: 0.95, hash: 10, cropCosine: 0.97, cropHash: 2, alignCosine: 0.93, alignScore: 0.98, tightCropCosine: 0.85, tightCropScore: 0.99, hashAlone: 4, frame: 0.95, frameGrey: 0.9, moved: 0, colour: 20 };
 export const DEFAULT_SIMILAR_COSINE = 0.85;
 export const DEFAULT_RELATED_COSINE = 0.4;
 
@@ -143,7 +150,7 @@ function nearBranches(s: PairSignals, t: TierSettings): { hashes: boolean; align
   const hasCosine = !Number.isNaN(c);
   return {
     hashes: h <= t.near.hashAlone || (hasCosine && ((c >= t.near.cosine && h <= t.near.hash) || (c >= t.near.cropCosine && s.crop <= t.near.cropHash))),
-    aligned: hasCosine && c >= t.near.alignCosine && s.align >= t.near.alignScore,
+    aligned: hasCosine && ((c >= t.near.alignCosine && s.align >= t.near.alignScore) || (c >= t.near.tightCropCosine && s.align >= t.near.tightCropScore)),
   };
 }
 
