@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
+import type { QdrantClient, Schemas } from '@qdrant/js-client-rest';
 import { AppError } from '../shared/errors.js';
 import { safeName } from './ann.js';
 import type { ListingSummary } from '../catalog/catalog.js';
@@ -35,7 +35,8 @@ const MIN_SERVER = '1.13';
 
 export const NOT_CONFIGURED = 'Qdrant is not configured: set QDRANT_URL (and QDRANT_API_KEY if the server needs one) or pass --qdrant-url';
 
-export function qdrantClient(settings: QdrantSettings): QdrantClient {
+/** A client for the configured server. The client library (~120 ms to load) is imported only when Qdrant is used. */
+export async function qdrantClient(settings: QdrantSettings): Promise<QdrantClient> {
   let parsed: URL;
   try {
     parsed = new URL(settings.url);
@@ -46,6 +47,7 @@ export function qdrantClient(settings: QdrantSettings): QdrantClient {
   // The client drops a URL's path and puts a URL without a port on 6333: pass both explicitly so
   // that the URL means what it says (a reverse proxy at https://host/qdrant, or port 443).
   const prefix = parsed.pathname.replace(/\/+$/, '');
+  const { QdrantClient } = await import('@qdrant/js-client-rest');
   return new QdrantClient({
     url: parsed.origin,
     port: parsed.port ? Number(parsed.port) : null,
@@ -137,7 +139,7 @@ export class QdrantStore implements VectorStore {
 
   /** Connects and checks that the collection holds this model's vectors. */
   static async open(settings: QdrantSettings, collection: string, model: VectorSpace): Promise<QdrantStore> {
-    const client = qdrantClient(settings);
+    const client = await qdrantClient(settings);
     const name = vectorName(model.modelId);
     try {
       const { exists } = await client.collectionExists(collection);
@@ -220,7 +222,7 @@ export interface PushOptions {
  * Points whose listings changed since their push are sent again.
  */
 export async function pushToQdrant(settings: QdrantSettings, collection: string, source: PushSource, checkpoint: PushCheckpoint, options: PushOptions = {}): Promise<PushResult> {
-  const client = qdrantClient(settings);
+  const client = await qdrantClient(settings);
   const name = vectorName(source.modelId);
   const batchSize = options.batchSize ?? 256;
   try {
@@ -343,7 +345,7 @@ export async function qdrantHealth(settings: QdrantSettings, collection: string)
   const out: QdrantHealth = { url: settings.url, reachable: false, version: null, collection, collectionExists: false, points: null, vectors: [], error: null };
   const quick = { ...settings, timeoutMs: settings.timeoutMs ?? 5000 };
   try {
-    const client = qdrantClient(quick);
+    const client = await qdrantClient(quick);
     const { version } = await client.versionInfo();
     out.reachable = true;
     // GET / of Qdrant answers {title, version, commit}; anything else is another server.
