@@ -234,14 +234,16 @@ export class Aligner {
    * The window itself may be off by a fraction of a pixel in scale as well as in offset (trims
    * place padded content to about a pixel, and a crop search on 16x16 levels cannot see a third of
    * a pixel of scale): blocks on opposite sides then prefer opposite shifts, which is a
-   * misregistration, not motion. So when some blocks moved, each edge of the window is moved by
-   * half a thumbnail pixel at a time (up to REGISTER_SLACK pixels from where it was), greedily,
-   * while that leaves fewer blocks moved; the count is the smallest found. A second shot keeps its
-   * moved blocks under that: parallax moves near and far things apart inside the frame, which no
-   * window (one scale and offset per axis) undoes.
+   * misregistration, not motion. So when some blocks moved and `register` is set (the caller's
+   * placement is good enough for its count to matter: the search costs up to ~0.2 ms), each edge of
+   * the window is moved by half a thumbnail pixel at a time (up to REGISTER_SLACK pixels from where it was), greedily, while that leaves
+   * fewer blocks moved; the count is the smallest found. A second shot keeps its moved blocks under
+   * that: parallax moves near and far things apart inside the frame, which no window (one scale and
+   * offset per axis) undoes.
    */
-  movedBlocks(container: Uint8Array, crop: Uint8Array, p: Window): { moved: number; textured: number } {
+  movedBlocks(container: Uint8Array, crop: Uint8Array, p: Window, register = true): { moved: number; textured: number } {
     let best = this.movedAt(container, crop, p);
+    if (!register) return best;
     let at = p;
     const step = 0.5 / ALIGN_SIDE;
     const limit = REGISTER_SLACK / ALIGN_SIDE + 1e-9;

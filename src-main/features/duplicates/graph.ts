@@ -221,8 +221,10 @@ export function alignPair(p: PackedHashes, aligner: Aligner, i: number, j: numbe
   // No block may move at a crop placement: movedBlocks re-registers the window first, so a placement
   // a fraction of a pixel off in scale is not motion (measured on the benchmark, seeds 7 and 11: true
   // crops 0 moved blocks in 281 of 286; before, one block was allowed, which let through a second
-  // shot whose camera barely moved).
-  return { score: placement.score, colour: placement.colour, moved: aligner.movedBlocks(c, k, placement).moved };
+  // shot whose camera barely moved). Below FRAME_MOVES_FROM the placement is no capture evidence at
+  // any bar, so its blocks are not counted (the re-registration costs ~0.2 ms on unrelated pictures).
+  const moved = placement.score >= FRAME_MOVES_FROM ? aligner.movedBlocks(c, k, placement, placement.score >= REGISTER_FROM).moved : 0;
+  return { score: placement.score, colour: placement.colour, moved };
 }
 
 /** Crop alignment score when the colours agree there too (MAX_COLOUR_DISTANCE), else NaN: the grouping's relatedness test. */
@@ -250,6 +252,13 @@ export const FRAME_GATE = { minCosine: 0.9, maxHash: 6, maxMirrorHash: 16 } as c
 
 /** Frames correlating less than this are no capture evidence at any setting (the colourless bar): their moved blocks are not counted. */
 const FRAME_MOVES_FROM = 0.9;
+/**
+ * Moved blocks are counted after re-registering the window (alignment.ts movedBlocks) only from
+ * this correlation, the frame bar with colours (DEFAULT_NEAR.frame): below it a pair is capture
+ * evidence only when colourless, i.e. a greyscale copy of the whole frame, which moves nowhere
+ * (measured: 0 moved blocks). Keeps the re-registration off unrelated pictures (~0.2 ms each).
+ */
+const REGISTER_FROM = 0.95;
 
 /**
  * Whole-frame capture check of two nodes: one frame laid on the other (the same picture after
@@ -284,7 +293,7 @@ export function frameOf(p: PackedHashes, aligner: Aligner, i: number, j: number,
     }
   }
   // Below the colourless frame bar the frames are no capture evidence whatever moved: skip the count.
-  const moved = best.score >= FRAME_MOVES_FROM ? aligner.movedBlocks(best.container, best.crop, best.w).moved : 0;
+  const moved = best.score >= FRAME_MOVES_FROM ? aligner.movedBlocks(best.container, best.crop, best.w, best.score >= REGISTER_FROM).moved : 0;
   const padded = best.w !== identity;
   return { score: best.score, colour: aligner.colourAt(best.container, best.crop, best.w), moved: padded ? Math.max(0, moved - PADDED_MOVE_ALLOWANCE) : moved };
 }
