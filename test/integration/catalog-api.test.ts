@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodName, MethodOutput } from '../../src-main/api/contract.js';
-import { invoke } from '../../src-main/dispatch/invoke.js';
-import { handlers } from '../../src-main/dispatch/handlers.js';
 import { runCli } from '../../src-main/cli/run.js';
 import { resourcesDir } from '../../src-main/shared/paths.js';
 import { Services } from '../../src-main/features/services.js';
+import { inProcessCaller } from '../helpers/in-process.js';
 import { jpeg, tempDir } from './catalog-helpers.js';
 
 const hasDemo = fs.existsSync(path.join(resourcesDir, 'models', 'demo-siglip')) && fs.existsSync(path.join(resourcesDir, 'demo-catalog', 'listings.csv'));
@@ -15,8 +13,7 @@ describe.skipIf(!hasDemo)('catalog API with the real demo model', () => {
   const root = tempDir();
   const dbPath = path.join(root, 'catalog.db');
   let services: Services;
-  const call = <M extends MethodName>(method: M, input: unknown) =>
-    invoke(handlers, method, input, { services, progress: () => {}, signal: new AbortController().signal }) as Promise<MethodOutput<M>>;
+  const call = inProcessCaller(() => services);
 
   beforeAll(() => {
     services = new Services({ dbPath });

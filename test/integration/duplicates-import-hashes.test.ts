@@ -2,12 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodName, MethodOutput } from '../../src-main/api/contract.js';
-import { handlers } from '../../src-main/dispatch/handlers.js';
-import { invoke } from '../../src-main/dispatch/invoke.js';
+import type { MethodName } from '../../src-main/api/contract.js';
 import { Services } from '../../src-main/features/services.js';
 import type { Progress } from '../../src-main/shared/progress.js';
 import { writeDemoPhotosWithEdits } from '../helpers/demo-edits.js';
+import { inProcessCaller } from '../helpers/in-process.js';
 
 /**
  * The duplicate finder's hashes are computed by the import (features/duplicates/import-hashes.ts),
@@ -27,8 +26,8 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 function session(dbPath: string) {
   const services = new Services({ dbPath });
   const phases: Progress[] = [];
-  const call = <M extends MethodName>(method: M, input: unknown) =>
-    invoke(handlers, method, input, { services, progress: (p) => phases.push(p), signal: new AbortController().signal }) as Promise<MethodOutput<M>>;
+  const run = inProcessCaller(() => services);
+  const call = <M extends MethodName>(method: M, input: unknown) => run<M>(method, input, (p) => phases.push(p));
   const hashed = () => Math.max(0, ...phases.filter((p) => p.phase === 'hashing images').map((p) => p.done ?? 0));
   return { services, phases, call, hashed };
 }

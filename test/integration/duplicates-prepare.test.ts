@@ -5,12 +5,11 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodName, MethodOutput } from '../../src-main/api/contract.js';
 import type { JobInfo } from '../../src-main/api/schemas/jobs.js';
-import { handlers } from '../../src-main/dispatch/handlers.js';
-import { invoke } from '../../src-main/dispatch/invoke.js';
 import { Services } from '../../src-main/features/services.js';
 import type { Progress } from '../../src-main/shared/progress.js';
 import { resourcesDir } from '../../src-main/shared/paths.js';
 import { writeDemoPhotosWithEdits } from '../helpers/demo-edits.js';
+import { inProcessCaller } from '../helpers/in-process.js';
 
 /**
  * The first Duplicates visit reads work done before it: after an import (run as a job) the
@@ -34,8 +33,8 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 function session(dbPath: string) {
   const services = new Services({ dbPath });
   const phases: Progress[] = [];
-  const call = <M extends MethodName>(method: M, input: unknown, progress: (p: Progress) => void = (p) => phases.push(p)) =>
-    invoke(handlers, method, input, { services, progress, signal: new AbortController().signal }) as Promise<MethodOutput<M>>;
+  const run = inProcessCaller(() => services);
+  const call = <M extends MethodName>(method: M, input: unknown, progress: (p: Progress) => void = (p) => phases.push(p)) => run<M>(method, input, progress);
   /** Runs a job the way a page does and waits for it. */
   const job = async (kind: 'catalog.import', input: unknown) => call('jobs.watch', { id: (await call('jobs.start', { kind, input })).id });
   const preparations = async () => (await call('jobs.list', { kinds: ['duplicates.prepare'] })).jobs;

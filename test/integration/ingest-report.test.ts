@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodName, MethodOutput } from '../../src-main/api/contract.js';
-import { invoke } from '../../src-main/dispatch/invoke.js';
-import { handlers } from '../../src-main/dispatch/handlers.js';
 import { resourcesDir } from '../../src-main/shared/paths.js';
 import { Services } from '../../src-main/features/services.js';
 import { cli } from '../helpers/cli.js';
+import { inProcessCaller } from '../helpers/in-process.js';
 import { tempDir, writeJpegs } from './catalog-helpers.js';
 
 const hasDemo = fs.existsSync(path.join(resourcesDir, 'models', 'demo-siglip'));
@@ -17,8 +15,7 @@ describe.skipIf(!hasDemo)('honest import reports', () => {
   const dbPath = path.join(root, 'catalog.db');
   const photos = path.join(root, 'photos');
   let services: Services;
-  const call = <M extends MethodName>(method: M, input: unknown) =>
-    invoke(handlers, method, input, { services, progress: () => {}, signal: new AbortController().signal }) as Promise<MethodOutput<M>>;
+  const call = inProcessCaller(() => services);
 
   beforeAll(async () => {
     await writeJpegs(photos, 4);

@@ -2,13 +2,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodName, MethodOutput } from '../../src-main/api/contract.js';
-import { invoke } from '../../src-main/dispatch/invoke.js';
-import { handlers } from '../../src-main/dispatch/handlers.js';
 import type { Progress } from '../../src-main/api/schemas/common.js';
 import { resourcesDir } from '../../src-main/shared/paths.js';
 import { Services } from '../../src-main/features/services.js';
 import { cli } from '../helpers/cli.js';
+import { inProcessCaller } from '../helpers/in-process.js';
 import { tempDir, writeJpegs } from './catalog-helpers.js';
 
 const hasDemo = fs.existsSync(path.join(resourcesDir, 'models', 'demo-siglip'));
@@ -19,8 +17,7 @@ describe.skipIf(!hasDemo)('jobs through the API', () => {
   const dbPath = path.join(root, 'catalog.db');
   const photos = path.join(root, 'photos');
   let services: Services;
-  const call = <M extends MethodName>(method: M, input: unknown, progress: (p: Progress) => void = () => {}, signal = new AbortController().signal) =>
-    invoke(handlers, method, input, { services, progress, signal }) as Promise<MethodOutput<M>>;
+  const call = inProcessCaller(() => services);
 
   beforeAll(async () => {
     await writeJpegs(photos, 24);
