@@ -2,35 +2,16 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt, launchBrowser, screenshot } from '../helpers/browser.js';
+import type { JobInfo } from '../../src-main/api/schemas/jobs.js';
+import { ensureRendererBuilt, launchBrowser, pageApi, screenshot } from '../helpers/browser.js';
 import { type Served, startServe } from '../helpers/serve.js';
 
-/** Calls the API from the page (its session cookie) and waits for the result line. */
-async function api<T>(page: Page, method: string, input: unknown = {}): Promise<T> {
-  return page.evaluate(
-    async ({ method, input }) => {
-      const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/x-ndjson' }, body: JSON.stringify(input), credentials: 'same-origin' });
-      const text = await res.text();
-      const last = text.trim().split('\n').map((l) => JSON.parse(l)).at(-1);
-      if (!last || !('result' in last)) throw new Error(`${method} failed: ${text.slice(0, 300)}`);
-      return last.result;
-    },
-    { method, input },
-  ) as Promise<T>;
-}
 
-interface JobInfo {
-  id: number;
-  kind: string;
-  state: string;
-  progress: { done: number; total?: number } | null;
-}
-
-const jobsOfKind = async (page: Page, kind: string) => (await api<{ jobs: JobInfo[] }>(page, 'jobs.list', { kinds: [kind], limit: 50 })).jobs;
+const jobsOfKind = async (page: Page, kind: string) => (await pageApi<{ jobs: JobInfo[] }>(page, 'jobs.list', { kinds: [kind], limit: 50 })).jobs;
 
 /** Waits until the backend runs no job (the import's own follow-up work included), so each test starts on a quiet backend. */
 async function quiet(page: Page): Promise<void> {
-  await expect.poll(async () => (await api<{ jobs: JobInfo[] }>(page, 'jobs.list', { limit: 50 })).jobs.filter((j) => j.state === 'running').length, { timeout: 300_000, interval: 250 }).toBe(0);
+  await expect.poll(async () => (await pageApi<{ jobs: JobInfo[] }>(page, 'jobs.list', { limit: 50 })).jobs.filter((j) => j.state === 'running').length, { timeout: 300_000, interval: 250 }).toBe(0);
 }
 
 /** The id of the backend job a page's progress block follows (its data-job-id), once it shows one. */
@@ -88,7 +69,7 @@ describe('browser mode: duplicates and mismatch run as backend jobs that survive
     await page.goto(served.url);
     await page.waitForURL((u) => !u.search.includes('token='));
     // The demo catalog with CLIP vectors only: SigLIP, the default model, has none yet.
-    await api(page, 'catalog.loadDemo', { models: ['demo-clip'] });
+    await pageApi(page, 'catalog.loadDemo', { models: ['demo-clip'] });
     db = new Database(path.join(served.dir, 'catalog.db'), { timeout: 30_000 });
   }, 300_000);
   afterAll(async () => {
@@ -106,7 +87,7 @@ describe('browser mode: duplicates and mismatch run as backend jobs that survive
     await page.getByTestId('mm-job').getByRole('button', { name: 'Cancel' }).click();
     const cancelled = page.getByTestId('mm-job-cancelled');
     await cancelled.waitFor({ timeout: 30_000 });
-    expect((await api<JobInfo>(page, 'jobs.get', { id: first })).state).toBe('cancelled');
+    expect((await pageApi<JobInfo>(page, 'jobs.get', { id: first })).state).toBe('cancelled');
     expect(await cancelled.innerText()).toContain('Cancelled before it finished.');
     await screenshot(page, 'mismatch-job-cancelled-1440-en');
 
@@ -119,7 +100,7 @@ describe('browser mode: duplicates and mismatch run as backend jobs that survive
     const second = await shownJob(page, 'mm-job');
     expect(second).not.toBe(first);
     const reattachMs = await reloadAndReattach(page, 'mm-job', second);
-    const during = await api<JobInfo>(page, 'jobs.get', { id: second });
+    const during = await pageApi<JobInfo>(page, 'jobs.get', { id: second });
     expect(during.state, 'the scoring finished before the page reattached; the test needs a slower job').toBe('running');
     console.info(`mismatch: progress of job ${second} shown ${reattachMs} ms after the reloaded page loaded (${during.progress?.done ?? 0}/${during.progress?.total ?? '?'})`);
     // 0.2-0.7 s on the 2-core dev box; the bound only fails a page that does not reattach by itself (as the import's reload test).
@@ -150,7 +131,7 @@ describe('browser mode: duplicates and mismatch run as backend jobs that survive
     await expect.poll(async () => Number((await bar.getAttribute('aria-valuenow').catch(() => null)) ?? 0), { timeout: 60_000, interval: 50 }).toBeGreaterThan(0);
     await screenshot(page, 'duplicates-job-1440-en');
     const reattachMs = await reloadAndReattach(page, 'dup-job', job);
-    const during = await api<JobInfo>(page, 'jobs.get', { id: job });
+    const during = await pageApi<JobInfo>(page, 'jobs.get', { id: job });
     expect(during.state, 'the analysis finished before the page reattached; the test needs a slower job').toBe('running');
     console.info(`duplicates: progress of job ${job} shown ${reattachMs} ms after the reloaded page loaded (${during.progress?.done ?? 0}/${during.progress?.total ?? '?'})`);
     expect(reattachMs).toBeLessThan(20_000);
@@ -193,7 +174,7 @@ describe('browser mode: duplicates and mismatch run as backend jobs that survive
       await tab.getByTestId('dup-job').getByRole('button', { name: 'Отмена' }).click();
       const cancelled = tab.getByTestId('dup-job-cancelled');
       await cancelled.waitFor({ timeout: 30_000 });
-      expect((await api<JobInfo>(tab, 'jobs.get', { id: job })).state).toBe('cancelled');
+      expect((await pageApi<JobInfo>(tab, 'jobs.get', { id: job })).state).toBe('cancelled');
       expect((await jobsOfKind(tab, 'duplicates.find')).filter((j) => j.state === 'running')).toEqual([]);
       expect(await cancelled.innerText()).toContain('Отменено до завершения.');
       await screenshot(tab, 'duplicates-job-cancelled-1440-ru');
@@ -202,7 +183,7 @@ describe('browser mode: duplicates and mismatch run as backend jobs that survive
       const again = await shownJob(tab, 'dup-job');
       expect(again).not.toBe(job);
       await expect.poll(() => tab.getByTestId('dup-job').count(), { timeout: 300_000 }).toBe(0);
-      expect((await api<JobInfo>(tab, 'jobs.get', { id: again })).state).toBe('completed');
+      expect((await pageApi<JobInfo>(tab, 'jobs.get', { id: again })).state).toBe('completed');
       await tab.getByTestId('dup-group').waitFor({ timeout: 30_000 });
     } finally {
       await ru.close();

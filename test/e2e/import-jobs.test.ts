@@ -4,29 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt, launchBrowser, screenshot } from '../helpers/browser.js';
+import type { JobInfo } from '../../src-main/api/schemas/jobs.js';
+import { ensureRendererBuilt, launchBrowser, pageApi, screenshot } from '../helpers/browser.js';
 import { syntheticPhoto } from '../helpers/photos.js';
 import { type Served, startServe } from '../helpers/serve.js';
 
 const PHOTOS = 400;
 
-/** An API call from inside the page, with its session cookie, as the UI makes it. */
-async function api<T>(page: Page, method: string, input: unknown = {}): Promise<T> {
-  return page.evaluate(
-    async ({ method, input }) => {
-      const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input) });
-      return ((await res.json()) as { result: unknown }).result;
-    },
-    { method, input },
-  ) as Promise<T>;
-}
-
-interface JobInfo {
-  id: number;
-  kind: string;
-  state: string;
-  progress: { done: number; total?: number } | null;
-}
 
 /**
  * Imports are jobs of the backend: a reload in the middle of a 400-photo import keeps it running,
@@ -68,7 +52,7 @@ describe('browser mode: an import survives a reload', () => {
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     const bar = page.getByTestId('import-running').getByRole('progressbar');
     await expect.poll(async () => Number((await bar.getAttribute('aria-valuenow').catch(() => null)) ?? 0), { timeout: 60_000, interval: 50 }).toBeGreaterThan(0);
-    const [before] = (await api<{ jobs: JobInfo[] }>(page, 'jobs.list', { kinds: ['catalog.import'] })).jobs;
+    const [before] = (await pageApi<{ jobs: JobInfo[] }>(page, 'jobs.list', { kinds: ['catalog.import'] })).jobs;
     expect(before).toMatchObject({ state: 'running' });
 
     // A second tab sees the same job.
@@ -96,7 +80,7 @@ describe('browser mode: an import survives a reload', () => {
     // "Within 2 s of loading": from the page's load event (the app's code has run by then) to the bar.
     const loadedMs = Math.round(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd));
     const reattachMs = shownMs - loadedMs;
-    const during = await api<JobInfo>(page, 'jobs.get', { id: before!.id });
+    const during = await pageApi<JobInfo>(page, 'jobs.get', { id: before!.id });
     expect(during.state, 'the import finished before the page reattached; the test needs more photos').toBe('running');
     await screenshot(page, 'import-reattached-1440');
     console.info(`progress shown ${reattachMs} ms after the reloaded page loaded, ${shownMs} ms after the reload started (job ${during.id} at ${during.progress?.done}/${during.progress?.total})`);
@@ -118,7 +102,7 @@ describe('browser mode: an import survives a reload', () => {
     expect(await page.getByTestId('run-history').innerText()).toContain(path.basename(folder));
 
     // Nothing stored is left without a vector or a pending mark.
-    const stats = await api<{ images: number; pendingImages: number; models: Array<{ count: number }> }>(page, 'catalog.stats');
+    const stats = await pageApi<{ images: number; pendingImages: number; models: Array<{ count: number }> }>(page, 'catalog.stats');
     expect(stats.images).toBeLessThan(PHOTOS);
     expect((stats.models[0]?.count ?? 0) + stats.pendingImages).toBe(stats.images);
     await screenshot(page, 'import-cancelled-1440');
@@ -129,7 +113,7 @@ describe('browser mode: an import survives a reload', () => {
     // Resume finishes the import: every photo searchable, none pending.
     await page.getByTestId('import-cancelled').getByRole('button', { name: 'Resume' }).click();
     await page.getByTestId('import-summary').waitFor({ timeout: 180_000 });
-    const after = await api<{ images: number; pendingImages: number; models: Array<{ count: number }> }>(page, 'catalog.stats');
+    const after = await pageApi<{ images: number; pendingImages: number; models: Array<{ count: number }> }>(page, 'catalog.stats');
     expect(after).toMatchObject({ images: PHOTOS, pendingImages: 0 });
     expect(after.models[0]?.count).toBe(PHOTOS);
   }, 300_000);
@@ -156,13 +140,13 @@ describe('browser mode: an import survives a reload', () => {
     expect(await interrupted.innerText()).toMatch(/interrupted/);
     await screenshot(page, 'import-interrupted-1440');
     // Every image the dead backend stored is searchable or pending (a repair job embeds the pending ones).
-    const stats = await api<{ images: number; pendingImages: number; models: Array<{ count: number }> }>(page, 'catalog.stats');
+    const stats = await pageApi<{ images: number; pendingImages: number; models: Array<{ count: number }> }>(page, 'catalog.stats');
     expect((stats.models[0]?.count ?? 0) + stats.pendingImages).toBe(stats.images);
     await expect.poll(() => page.getByTestId('run-history').innerText(), { timeout: 20_000 }).toMatch(/interrupted/);
 
     await interrupted.getByRole('button', { name: 'Resume' }).click();
     await page.getByTestId('import-summary').waitFor({ timeout: 180_000 });
-    const after = await api<{ images: number; pendingImages: number; models: Array<{ count: number }> }>(page, 'catalog.stats');
+    const after = await pageApi<{ images: number; pendingImages: number; models: Array<{ count: number }> }>(page, 'catalog.stats');
     expect(after).toMatchObject({ images: PHOTOS + 120, pendingImages: 0 });
     expect(after.models[0]?.count).toBe(PHOTOS + 120);
   }, 300_000);

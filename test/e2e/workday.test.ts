@@ -4,23 +4,10 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt, launchBrowser, screenshot } from '../helpers/browser.js';
+import { ensureRendererBuilt, launchBrowser, pageApi, screenshot } from '../helpers/browser.js';
 import { syntheticPhoto } from '../helpers/photos.js';
 import { type Served, startServe } from '../helpers/serve.js';
 
-/** Calls the API from the page (its session cookie) and waits for the result line. */
-async function api(page: Page, method: string, input: unknown): Promise<any> {
-  return page.evaluate(
-    async ({ method, input }) => {
-      const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/x-ndjson' }, body: JSON.stringify(input), credentials: 'same-origin' });
-      const text = await res.text();
-      const last = text.trim().split('\n').map((l) => JSON.parse(l)).at(-1);
-      if (!last || !('result' in last)) throw new Error(`${method} failed: ${text.slice(0, 300)}`);
-      return last.result;
-    },
-    { method, input },
-  );
-}
 
 /** Nothing of the page sticks out to the right: no horizontal scroll, every control inside the window. */
 async function clippedControls(page: Page): Promise<string[]> {
@@ -75,8 +62,8 @@ describe('browser mode: a working day on demo listings plus photos without listi
     page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' })).newPage();
     await page.goto(served.url);
     await page.waitForURL((u) => !u.search.includes('token='));
-    await api(page, 'catalog.loadDemo', { models: ['demo-siglip', 'demo-clip'] });
-    await api(page, 'catalog.import', { paths: [folder], models: ['demo-siglip', 'demo-clip'] });
+    await pageApi(page, 'catalog.loadDemo', { models: ['demo-siglip', 'demo-clip'] });
+    await pageApi(page, 'catalog.import', { paths: [folder], models: ['demo-siglip', 'demo-clip'] });
   }, 240_000);
   afterAll(async () => {
     await browser?.close();
@@ -90,7 +77,7 @@ describe('browser mode: a working day on demo listings plus photos without listi
     await page.goto(`${served.origin}/#/catalog`);
     const browser = page.getByTestId('catalog-browser');
     await expect.poll(() => browser.getByRole('heading', { level: 2 }).innerText(), { timeout: 30_000 }).toBe('All photos (562)');
-    const facets = await api(page, 'catalog.facets', {});
+    const facets = await pageApi(page, 'catalog.facets', {});
     // The 15 photos of the folder, and what the demo has without a listing.
     expect(facets.total - facets.withListing).toBeGreaterThanOrEqual(15);
     await browser.getByLabel('Listing').selectOption('without');
@@ -165,7 +152,7 @@ describe('browser mode: a working day on demo listings plus photos without listi
     expect((await seller.locator('option').allInnerTexts()).slice(1).every((o) => /\(\d+\)$/.test(o))).toBe(true);
     await screenshot(page, 'search-filters');
     // The API takes any case.
-    const upper = await api(page, 'search.query', { text: 'mug', filter: { category: 'MUG' }, k: 5 });
+    const upper = await pageApi(page, 'search.query', { text: 'mug', filter: { category: 'MUG' }, k: 5 });
     expect(upper.results.length).toBe(5);
     expect(upper.results.every((r: any) => r.listing.category === 'mug')).toBe(true);
     await page.getByRole('button', { name: 'Clear filters' }).click();
@@ -248,8 +235,8 @@ describe('browser mode: a working day on demo listings plus photos without listi
     await page.getByRole('status').filter({ hasText: 'is now the default model' }).waitFor({ timeout: 20_000 });
     await expect.poll(() => clip.getByText('default', { exact: true }).count(), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => page.getByTestId('status-models').locator('strong').innerText(), { timeout: 30_000 }).toBe('demo-clip');
-    expect((await api(page, 'search.query', { text: 'red chair', k: 3 })).model).toBe('demo-clip');
-    await api(page, 'models.setDefault', { id: null });
+    expect((await pageApi(page, 'search.query', { text: 'red chair', k: 3 })).model).toBe('demo-clip');
+    await pageApi(page, 'models.setDefault', { id: null });
   }, 120_000);
 
   const pagesToCheck: Array<{ id: string; ready: (p: Page) => Promise<unknown> }> = [

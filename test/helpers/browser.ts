@@ -13,6 +13,23 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * Calls the API from inside the page, with its session cookie, as the UI does, and returns the
+ * result line of the answer (progress lines before it are skipped).
+ */
+export async function pageApi<T = any>(page: Page, method: string, input: unknown = {}): Promise<T> {
+  return page.evaluate(
+    async ({ method, input }) => {
+      const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/x-ndjson' }, body: JSON.stringify(input), credentials: 'same-origin' });
+      const text = await res.text();
+      const last = text.trim().split('\n').map((l) => JSON.parse(l)).at(-1);
+      if (!last || !('result' in last)) throw new Error(`${method} failed: ${text.slice(0, 300)}`);
+      return last.result;
+    },
+    { method, input },
+  ) as Promise<T>;
+}
+
 /** Saves a screenshot as a test artifact (test-results/screenshots/NAME.png); look at them. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(screenshotDir, { recursive: true });
