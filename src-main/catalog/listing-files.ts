@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
-import { type CsvError, parse } from 'csv-parse';
+import type { CsvError } from 'csv-parse';
 
 /** The fields of a listing, as stored in the catalog. */
 export interface ListingFields {
@@ -120,6 +120,7 @@ function notAListingFile(name: string, records: Array<{ record: unknown }>, head
 /** Reads the records of a CSV file into `out`; returns its columns (the first line), [] for an empty file. */
 async function readCsv(file: string, name: string, out: Array<{ where: string; record: unknown }>, problems: RowProblem[]): Promise<string[]> {
   const delimiter = await sniffDelimiter(file);
+  const { parse } = await import('csv-parse'); // on first use: most starts never read a listings file
   let columns: string[] = [];
   const parser = createReadStream(file).pipe(
     parse({

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import yauzl from 'yauzl';
+import type * as Yauzl from 'yauzl';
 import { inspectPack } from './pack.js';
 
 export function validatePackId(id: string): string {
@@ -36,15 +36,16 @@ function insideFolder(root: string, target: string): boolean {
  * component (zip-slip) refuses the whole archive before anything is written.
  */
 export async function extractZip(zipPath: string, dest: string, signal?: AbortSignal): Promise<void> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+  const yauzl = (await import('yauzl')).default; // on first use: only a pack install reads a zip
+  const zip = await new Promise<Yauzl.ZipFile>((resolve, reject) =>
     // decodeStrings: false so that path checks below see the raw names (yauzl would also reject them, less clearly).
     yauzl.open(zipPath, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: true }, (err, z) =>
       err ? reject(new Error(`${path.basename(zipPath)} is not a readable zip archive (${err.message})`)) : resolve(z!),
     ),
   );
-  const entries: Array<{ entry: yauzl.Entry; name: string }> = [];
+  const entries: Array<{ entry: Yauzl.Entry; name: string }> = [];
   await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
+    zip.on('entry', (entry: Yauzl.Entry) => {
       const raw = entry.fileName as unknown as Buffer;
       const name = raw.toString((entry.generalPurposeBitFlag & 0x800) !== 0 ? 'utf8' : 'latin1');
       const normalized = name.replace(/\\/g, '/');
@@ -61,12 +62,12 @@ export async function extractZip(zipPath: string, dest: string, signal?: AbortSi
     zip.readEntry();
   });
   // Second pass writes, so a bad entry anywhere refuses the archive before any file exists.
-  const reopened = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+  const reopened = await new Promise<Yauzl.ZipFile>((resolve, reject) =>
     yauzl.open(zipPath, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: true }, (err, z) => (err ? reject(err) : resolve(z!))),
   );
   let index = 0;
   await new Promise<void>((resolve, reject) => {
-    reopened.on('entry', (entry: yauzl.Entry) => {
+    reopened.on('entry', (entry: Yauzl.Entry) => {
       // Entries come in the same central-directory order as in the first pass.
       const name = entries[index++]?.name;
       if (signal?.aborted) {

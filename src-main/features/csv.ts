@@ -1,4 +1,7 @@
-import { stringify } from 'csv-stringify/sync';
+import type * as CsvStringify from 'csv-stringify/sync';
+import { lazyRequire } from '../shared/lazy-require.js';
+
+const csvStringify = lazyRequire<typeof CsvStringify>(import.meta.url, 'csv-stringify/sync');
 
 export type CsvCell = string | number | boolean | null | undefined;
 
@@ -16,5 +19,5 @@ function inert(value: CsvCell): string | number | boolean | null {
  * csv-stringify only quotes CRLF itself), CRLF line ends, booleans as true/false, formulas inert.
  */
 export function toCsv(rows: CsvCell[][]): string {
-  return stringify(rows.map((r) => r.map(inert)), { record_delimiter: 'windows', quoted_match: /[\r\n]/, cast: { boolean: (b) => String(b) } });
+  return csvStringify().stringify(rows.map((r) => r.map(inert)), { record_delimiter: 'windows', quoted_match: /[\r\n]/, cast: { boolean: (b) => String(b) } });
 }

@@ -61,10 +61,11 @@ export class AnnIndex {
   ) {}
 
   static empty(dim: number, params: HnswParams = DEFAULT_HNSW): AnnIndex {
-    const index = new usearch.Index({
+    const { Index, MetricKind, ScalarKind } = usearch();
+    const index = new Index({
       dimensions: dim,
-      metric: usearch.MetricKind.IP,
-      quantization: usearch.ScalarKind.F16,
+      metric: MetricKind.IP,
+      quantization: ScalarKind.F16,
       connectivity: params.connectivity,
       expansion_add: params.expansionAdd,
       expansion_search: params.expansionSearch,

@@ -22,14 +22,15 @@ export interface AllPairsKnnOptions {
 export async function allPairsKnn(vectors: Float32Array, n: number, dim: number, k: number, options: AllPairsKnnOptions): Promise<AllPairsKnn> {
   const threads = os.availableParallelism?.() ?? os.cpus().length;
   const want = Math.min(k + 1, n);
+  const { exactSearch, Index, MetricKind, ScalarKind } = usearch();
   let matches: { keys: BigUint64Array; distances: Float32Array; counts: BigUint64Array; k: number };
   if (n <= options.exactUpTo) {
-    matches = usearch.exactSearch(vectors, vectors, dim, want, usearch.MetricKind.IP, threads) as typeof matches;
+    matches = exactSearch(vectors, vectors, dim, want, MetricKind.IP, threads) as typeof matches;
   } else {
-    const index = new usearch.Index({
+    const index = new Index({
       dimensions: dim,
-      metric: usearch.MetricKind.IP,
-      quantization: usearch.ScalarKind.F16,
+      metric: MetricKind.IP,
+      quantization: ScalarKind.F16,
       connectivity: options.hnsw.connectivity,
       expansion_add: options.hnsw.expansionAdd,
       expansion_search: options.hnsw.expansionSearch,

@@ -110,7 +110,8 @@ export class VectorMatrix {
     const n = this.shas.length;
     if (n === 0 || k <= 0) return [];
     // Removed rows are zeros and may fill some of the top slots: ask for that many more.
-    const matches = usearch.exactSearch(this.slice(0, n), query, this.dim, Math.min(k + (n - this.size), n), usearch.MetricKind.IP, 1);
+    const { exactSearch, MetricKind } = usearch();
+    const matches = exactSearch(this.slice(0, n), query, this.dim, Math.min(k + (n - this.size), n), MetricKind.IP, 1);
     return this.rescore(query, Array.from(matches.keys, Number), k);
   }
 

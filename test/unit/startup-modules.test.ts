@@ -24,9 +24,10 @@ function packagesLoadedBy(entry: string): string[] {
 describe('what a start loads', () => {
   // Every front door (CLI, backend) loads the handler table; a library that only some calls need is
   // imported when such a call comes, so that `lookalike embed` and the backend start without it.
-  it('the handler table loads the engine but not the Qdrant client', () => {
+  it('the handler table loads the engine but not the libraries of a few calls', () => {
     const loaded = packagesLoadedBy('src-main/dispatch/handlers.ts');
     expect(loaded).toContain('onnxruntime-node');
-    expect(loaded).not.toContain('@qdrant/js-client-rest');
+    // Qdrant (push, status), the vector index (search, duplicates), listings files, CSV exports, zip packs.
+    for (const lazy of ['@qdrant/js-client-rest', 'usearch', 'csv-parse', 'csv-stringify', 'yauzl']) expect(loaded).not.toContain(lazy);
   });
 });
