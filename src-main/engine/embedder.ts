@@ -176,8 +176,8 @@ export class OnnxEmbedder implements Embedder {
     } catch (err) {
       throw new PackError('preprocessor_config.json', `model pack "${pack.id}": ${err instanceof Error ? err.message : err}`);
     }
-    const text = await TextEncoder.fromPack(pack.dir, pack.traits, pack.config);
-    const revision = await packRevision(pack, variant);
+    // Both only read files: overlapped, a start waits for the disk once.
+    const [text, revision] = await Promise.all([TextEncoder.fromPack(pack.dir, pack.traits, pack.config), packRevision(pack, variant)]);
     const { scoring, source } = await resolveScoring(pack, revision, text, spec, options.scoringCache ?? null, log);
     return new OnnxEmbedder(
       pack,

@@ -130,8 +130,9 @@ describe('browser mode: an import survives a reload', () => {
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     const bar = page.getByTestId('import-running').getByRole('progressbar');
     await expect.poll(async () => Number((await bar.getAttribute('aria-valuenow').catch(() => null)) ?? 0), { timeout: 60_000, interval: 50 }).toBeGreaterThan(0);
-    // The backend process (the serve process's child running src-main/backend; tsx's esbuild is another child) dies as in a crash.
-    const backendPid = Number(execFileSync('pgrep', ['-P', String(served.process.pid), '-f', 'backend'], { encoding: 'utf8' }).trim().split('\n')[0]);
+    // The backend process (the serve process's child running backend/entry.ts, or entry.js of the
+    // bundle in dist/cli; tsx's esbuild is another child) dies as in a crash.
+    const backendPid = Number(execFileSync('pgrep', ['-P', String(served.process.pid), '-f', 'entry\\.[jt]s$'], { encoding: 'utf8' }).trim().split('\n')[0]);
     expect(backendPid).toBeGreaterThan(0);
     process.kill(backendPid, 'SIGKILL');
 
