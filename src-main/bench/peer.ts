@@ -12,7 +12,7 @@ import { appRoot } from '../shared/paths.js';
 import { underLoad } from './load.js';
 import { benchImages, benchTexts, rate, round } from './models.js';
 import { type BenchContext, type BenchSection, formatTable } from './report.js';
-import { cliHome, timeCli, timeNode } from './startup.js';
+import { PEER_DIR, cliHome, interleavedStarts, median, peerVersion, timeCli, timePeerEmbed } from './processes.js';
 import { benchRegistry } from './registry.js';
 
 /**
@@ -22,8 +22,6 @@ import { benchRegistry } from './registry.js';
  * job, and cold start. Transformers.js runs in its own process from tools/peer (installed apart:
  * `npm install --prefix tools/peer`), never a dependency of the app.
  */
-export const PEER_DIR = path.join(appRoot, 'tools', 'peer');
-
 export interface PeerSpeedRow {
   pack: string;
   what: 'images' | 'texts';
@@ -79,11 +77,6 @@ class PeerProcess {
     await this.call({ cmd: 'close' }).catch(() => undefined);
     this.child.kill();
   }
-}
-
-export async function peerVersion(): Promise<string | null> {
-  const pkg = await fs.readFile(path.join(PEER_DIR, 'node_modules', '@huggingface', 'transformers', 'package.json'), 'utf8').catch(() => null);
-  return pkg ? `@huggingface/transformers ${(JSON.parse(pkg) as { version: string }).version}` : null;
 }
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -207,16 +200,12 @@ export async function runPeerBench(ctx: BenchContext): Promise<PeerBench> {
             await peer.close();
           }
         }
-        // Cold start: process start to the first image vector printed, interleaved A B B A.
+        // Cold start: process start to the first image vector printed, interleaved.
         const image = files[0]!;
         const env = { ...process.env, LOOKALIKE_HOME: home, ...(ctx.config.engine.provider ? { LOOKALIKE_PROVIDER: ctx.config.engine.provider } : {}) };
-        const ours = () => timeCli(['embed', '--model', m.id, '--image', image], env);
-        const theirs = () => timeNode([path.join(PEER_DIR, 'peer.mjs'), 'embed-image', pack.dir, image]);
-        await ours(); // score constants cached, files in the OS cache, for both
-        await theirs();
-        const t = [await ours(), await theirs(), await theirs(), await ours()];
-        const lookalike = round((t[0]! + t[3]!) / 2, 3);
-        const peerSeconds = round((t[1]! + t[2]!) / 2, 3);
+        const t = await interleavedStarts(() => timeCli(['embed', '--model', m.id, '--image', image], env), () => timePeerEmbed(pack.dir, image), ctx.quick ? 2 : 4);
+        const lookalike = median(t.a);
+        const peerSeconds = median(t.b);
         result.coldStart.push({ pack: m.id, lookalike, peer: peerSeconds, ratio: round(peerSeconds / lookalike, 2) });
       } catch (err) {
         if (ctx.signal.aborted) throw err;

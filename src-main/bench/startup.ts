@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import { appRoot } from '../shared/paths.js';
 import { round } from './models.js';
+import { cliHome, interleavedStarts, median, peerVersion, timeCli, timePeerEmbed } from './processes.js';
 import { type BenchContext, type BenchSection, formatTable } from './report.js';
 import { benchRegistry } from './registry.js';
 
@@ -16,43 +14,16 @@ export interface StartupRow {
   command: string;
   runs: number[];
   median: number;
+  /** `embed --image` only, when tools/peer is installed: Transformers.js's starts, interleaved with ours. */
+  peer?: { runs: number[]; median: number };
 }
 
 export interface StartupBench {
   cli: string;
+  /** The peer timed beside `embed --image`, or null when tools/peer is not installed. */
+  peer: string | null;
   rows: StartupRow[];
   errors: Array<{ id: string; error: string }>;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/** Wall seconds from spawning `node ARGS` to its exit (an error with its last stderr line if it fails). */
-export async function timeNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const t0 = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(args[0] ?? '')} ${args.slice(1).join(' ')} exited ${code}: ${stderr.trim().split('\n').pop()}`))));
-  });
-  return (performance.now() - t0) / 1000;
-}
-
-/** Runs the CLI as a user would (`node bin/lookalike.js ...`) and returns wall seconds from spawn to exit. */
-export function timeCli(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return timeNode([path.join(appRoot, 'bin', 'lookalike.js'), ...args], env);
-}
-
-/**
- * A LOOKALIKE_HOME under `dir` whose models folder links to the given packs, so that a CLI
- * process finds packs kept elsewhere (real-size packs in --models-dir); bundled ones it finds anyway.
- */
-export async function cliHome(packs: Array<{ id: string; path: string; source: string }>, dir: string): Promise<string> {
-  const home = path.join(dir, 'home');
-  await fs.mkdir(path.join(home, 'models'), { recursive: true });
-  for (const m of packs) if (m.source !== 'bundled') await fs.symlink(m.path, path.join(home, 'models', m.id));
-  return home;
 }
 
 /**
@@ -61,6 +32,8 @@ export async function cliHome(packs: Array<{ id: string; path: string; source: s
  * pack. The packs are linked into a temporary LOOKALIKE_HOME so the CLI finds the real-size ones;
  * each pack is embedded once before timing so the score constants are cached as they would be
  * after the first use (the OS file cache is warm: this is the second start of the day, not the first).
+ * With tools/peer installed, Transformers.js embeds the same image from the same pack folder in
+ * turn with each `embed --image` run.
  */
 export async function runStartupBench(ctx: BenchContext): Promise<StartupBench> {
   const registry = benchRegistry(ctx);
@@ -75,17 +48,25 @@ export async function runStartupBench(ctx: BenchContext): Promise<StartupBench> 
     const image = path.join(tmp, 'photo.jpg');
     await sharp({ create: { width: 1024, height: 768, channels: 3, background: { r: 180, g: 60, b: 40 } } }).jpeg({ quality: 85 }).toFile(image);
     const env = { ...process.env, LOOKALIKE_HOME: home, ...(ctx.config.engine.provider ? { LOOKALIKE_PROVIDER: ctx.config.engine.provider } : {}) };
-    const commands: Array<{ id: string; command: string; args: string[] }> = [{ id: '-', command: '--help', args: ['--help'] }];
+    const peer = await peerVersion();
+    const commands: Array<{ id: string; command: string; args: string[]; packDir?: string }> = [{ id: '-', command: '--help', args: ['--help'] }];
     for (const m of wanted) {
-      commands.push({ id: m.id, command: 'embed --image', args: ['embed', '--model', m.id, '--image', image] });
+      commands.push({ id: m.id, command: 'embed --image', args: ['embed', '--model', m.id, '--image', image], packDir: m.path });
       commands.push({ id: m.id, command: 'embed --text', args: ['embed', '--model', m.id, '--text', 'red striped ceramic mug'] });
     }
     for (const c of commands) {
       ctx.signal.throwIfAborted();
       try {
-        await timeCli(c.args, env); // first start: caches, score constants
+        const ours = () => timeCli(c.args, env);
+        if (peer && c.packDir) {
+          const { a, b } = await interleavedStarts(ours, () => timePeerEmbed(c.packDir!, image), runs);
+          rows.push({ id: c.id, command: c.command, runs: a, median: median(a), peer: { runs: b, median: median(b) } });
+          ctx.log(`bench startup: ${c.id} ${c.command}: ${median(a)} s (Transformers.js ${median(b)} s)`);
+          continue;
+        }
+        await ours(); // first start: caches, score constants
         const times: number[] = [];
-        for (let r = 0; r < runs; r++) times.push(round(await timeCli(c.args, env), 3));
+        for (let r = 0; r < runs; r++) times.push(round(await ours(), 3));
         rows.push({ id: c.id, command: c.command, runs: times, median: median(times) });
         ctx.log(`bench startup: ${c.id} ${c.command}: ${median(times)} s`);
       } catch (err) {
@@ -93,7 +74,7 @@ export async function runStartupBench(ctx: BenchContext): Promise<StartupBench> 
         errors.push({ id: `${c.id} ${c.command}`, error: err instanceof Error ? err.message : String(err) });
       }
     }
-    return { cli: 'node bin/lookalike.js (compiled JavaScript when current, else tsx)', rows, errors };
+    return { cli: 'node bin/lookalike.js (the bundle in dist/cli when current, else tsx)', peer, rows, errors };
   } finally {
     await registry.close();
     await fs.rm(tmp, { recursive: true, force: true });
@@ -105,8 +86,13 @@ export const startupSection: BenchSection = {
   run: runStartupBench,
   table(result) {
     const r = result as StartupBench;
-    const rows = [['pack', 'command', 'median s', 'runs'], ...r.rows.map((x) => [x.id, x.command, x.median.toFixed(3), x.runs.map((t) => t.toFixed(2)).join(' ')])];
+    const runs = (xs: number[]) => xs.map((t) => t.toFixed(2)).join(' ');
+    const rows = [
+      ['pack', 'command', 'median s', 'runs', 'Transformers.js median s', 'runs'],
+      ...r.rows.map((x) => [x.id, x.command, x.median.toFixed(3), runs(x.runs), x.peer?.median.toFixed(3) ?? '', x.peer ? runs(x.peer.runs) : '']),
+    ];
     const errs = r.errors.map((e) => `  ${e.id}: ${e.error}`);
-    return [`process start to exit (first vector printed); ${r.cli}`, formatTable(rows), ...(errs.length ? ['failed:', ...errs] : [])].join('\n');
+    const peer = r.peer ? `; beside embed --image: ${r.peer} (tools/peer), interleaved` : '; Transformers.js not installed in tools/peer';
+    return [`process start to exit (first vector printed); ${r.cli}${peer}`, formatTable(rows), ...(errs.length ? ['failed:', ...errs] : [])].join('\n');
   },
 };

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PEER_DIR, peerSection, peerVersion } from '../../src-main/bench/peer.js';
+import { peerSection } from '../../src-main/bench/peer.js';
+import { PEER_DIR, interleavedStarts, peerVersion } from '../../src-main/bench/processes.js';
+import { startupSection } from '../../src-main/bench/startup.js';
 import { appRoot } from '../../src-main/shared/paths.js';
 
 const installed = fs.existsSync(path.join(PEER_DIR, 'node_modules', '@huggingface', 'transformers', 'package.json'));
@@ -27,6 +29,33 @@ describe('peer benchmark (Transformers.js)', () => {
     expect(table).toMatch(/CMYK JPEG vs its Pillow conversion, cosine\s+1\.000000\s+0\.960000/);
     expect(table).toMatch(/demo-siglip\s+images\s+8\s+equal\s+loaded\s+60\.0\s+6\.0\s+10\.00/);
     expect(table).toMatch(/cold start/);
+  });
+
+  it('times two programs\' cold starts in turn, after one unmeasured start of each', async () => {
+    const order: string[] = [];
+    let clock = 0;
+    const program = (name: string) => async () => {
+      order.push(name);
+      return ++clock / 10;
+    };
+    const { a, b } = await interleavedStarts(program('a'), program('b'), 4);
+    expect(order.join('')).toBe('ab' + 'abbaabba');
+    expect(a).toEqual([0.3, 0.6, 0.7, 1]);
+    expect(b).toEqual([0.4, 0.5, 0.8, 0.9]);
+  });
+
+  it('shows the peer\'s cold start beside `embed --image` in the startup table', () => {
+    const table = startupSection.table({
+      cli: 'node bin/lookalike.js',
+      peer: '@huggingface/transformers 4.3.2',
+      rows: [
+        { id: '-', command: '--help', runs: [0.14, 0.15, 0.14], median: 0.14 },
+        { id: 'demo-clip', command: 'embed --image', runs: [0.5, 0.52, 0.51], median: 0.51, peer: { runs: [0.55, 0.56, 0.57], median: 0.56 } },
+      ],
+      errors: [],
+    });
+    expect(table).toMatch(/Transformers\.js median s/);
+    expect(table).toMatch(/demo-clip\s+embed --image\s+0\.510\s+0\.50 0\.52 0\.51\s+0\.560\s+0\.55 0\.56 0\.57/);
   });
 
   it.skipIf(!installed)('finds the installed Transformers.js and runs it on a pack folder in its own process', async () => {
