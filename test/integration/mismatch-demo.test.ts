@@ -12,6 +12,7 @@ import { ZeroShotStore } from '../../src-main/features/common/zero-shot-store.js
 import { resourcesDir } from '../../src-main/shared/paths.js';
 import { Services } from '../../src-main/features/services.js';
 import { cli } from '../helpers/cli.js';
+import type { Progress } from '../../src-main/shared/progress.js';
 
 const demo = path.join(resourcesDir, 'demo-catalog');
 const packs = path.join(resourcesDir, 'models');
@@ -39,6 +40,19 @@ describe.skipIf(!ready)('mismatch on the demo catalog (demo-siglip + demo-clip)'
     if (savedHome === undefined) delete process.env.LOOKALIKE_HOME;
     else process.env.LOOKALIKE_HOME = savedHome;
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports the scoring from its start, with the total, in steps of a few dozen listings', async () => {
+    const steps: Progress[] = [];
+    const ctx = { services, progress: (p: Progress) => steps.push(p), signal: new AbortController().signal } satisfies CallContext;
+    await invoke(handlers, 'mismatch.list', { model: 'demo-siglip', relativeModel: null, limit: 1 }, ctx);
+    const scoring = steps.filter((p) => p.phase === 'scoring titles');
+    const total = scoring[0]!.total!;
+    expect(scoring[0]).toMatchObject({ done: 0, total });
+    expect(total).toBeGreaterThan(200);
+    expect(scoring.at(-1)!.done).toBe(total);
+    expect(scoring.length).toBeGreaterThanOrEqual(total / 64);
+    for (let i = 1; i < scoring.length; i++) expect(scoring[i]!.done).toBeGreaterThan(scoring[i - 1]!.done);
   });
 
   it('ranks the planted wrong titles first: ROC AUC >= 0.95 with demo-siglip; reports ECE', async () => {

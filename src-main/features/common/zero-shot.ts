@@ -7,7 +7,8 @@ import { imageVectors, textVectors } from './vectors.js';
 
 /** Categories beyond this many (rarest first) are left out of the zero-shot prompt set. */
 export const MAX_CATEGORIES = 200;
-const BATCH = 256;
+/** Listings scored (and stored, and reported) at a time: a progress step even where photos must be embedded first. */
+const BATCH = 64;
 
 /** The text a category is scored as: the name with separators as spaces ("home_decor" -> "home decor"). */
 export function categoryPrompt(category: string): string {
@@ -70,6 +71,8 @@ export async function refreshScores(
   store.dropUnscorable(embedder.id, embedder.revision);
   const stale = store.staleListings(embedder.id, embedder.revision, prompts?.sha ?? null);
   if (stale.length === 0) return { scored: 0, unreadable: 0, ms: Date.now() - started };
+  // The total at once: the page shows "0 of N" rather than "Starting…" while the first batch runs.
+  ctx.progress?.({ phase: 'scoring titles', done: 0, total: stale.length, message: embedder.id });
   const promptVectors = prompts ? await textVectors(store, embedder, prompts.prompts, ctx.signal) : null;
   let scored = 0;
   let unreadable = 0;
