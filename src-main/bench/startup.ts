@@ -40,7 +40,7 @@ export async function runStartupBench(ctx: BenchContext): Promise<StartupBench> 
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'lookalike-bench-startup-'));
   const rows: StartupRow[] = [];
   const errors: StartupBench['errors'] = [];
-  const runs = ctx.quick ? 1 : 3;
+  const runs = ctx.quick ? 1 : 5;
   try {
     const { models } = await registry.list();
     const wanted = models.filter((m) => m.status === 'ok' && (ctx.modelIds.length ? ctx.modelIds.includes(m.id) : m.demo || m.source === 'extra'));
