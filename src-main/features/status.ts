@@ -10,8 +10,8 @@ export const appStatus: Handler<'app.status'> = async (_input, { services }) => 
     images: services.catalog.imageCount(),
     // Usable packs, the default (active) one first.
     models: models
-      .filter((m) => m.status === 'ok' && m.family)
+      .filter((m) => m.status === 'ok')
       .sort((a, b) => Number(b.isDefault) - Number(a.isDefault))
-      .map((m) => ({ id: m.id, name: m.name, family: m.family as string, demo: m.demo, provider: provider?.active ?? null })),
+      .flatMap(({ id, name, family, demo }) => (family ? [{ id, name, family, demo, provider: provider?.active ?? null }] : [])),
   };
 };

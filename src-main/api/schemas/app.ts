@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from '../method.js';
+import { ModelFamily } from './models.js';
 
 export const appMethods = {
   'app.status': method({
@@ -10,7 +11,7 @@ export const appMethods = {
       dbPath: z.string(),
       listings: z.number(),
       images: z.number(),
-      models: z.array(z.object({ id: z.string(), name: z.string(), family: z.string(), demo: z.boolean(), provider: z.string().nullable() })),
+      models: z.array(z.object({ id: z.string(), name: z.string(), family: ModelFamily, demo: z.boolean(), provider: z.string().nullable() })),
     }),
   }),
 };
