@@ -88,6 +88,17 @@ export const DuplicateGroup = z.object({
 });
 export type DuplicateGroup = z.infer<typeof DuplicateGroup>;
 
+/** Why results may be incomplete, as a code (with its figures) for the UI to word in its language; `message` is English for the CLI and logs. */
+export const DuplicatesWarning = z.object({
+  code: z.enum(['hashes_only', 'missing_vectors', 'no_listings', 'no_similar']),
+  message: z.string(),
+  /** missing_vectors: images without a vector of `model`, of `total`. */
+  count: z.number().optional(),
+  total: z.number().optional(),
+  model: z.string().optional(),
+});
+export type DuplicatesWarning = z.infer<typeof DuplicatesWarning>;
+
 export const AppliedSettings = z.object({
   tier: DuplicateTier,
   /** Near: cosine with a close hash; similar: cosine alone; exact: null. */
@@ -124,7 +135,7 @@ export const FindOutput = z.object({
     groupMs: z.number(),
   }),
   /** Why results may be incomplete, e.g. no embeddings for the model (hash signal only). */
-  warnings: z.array(z.string()),
+  warnings: z.array(DuplicatesWarning),
 });
 export type FindOutput = z.infer<typeof FindOutput>;
 
@@ -200,7 +211,7 @@ export const ListingsOutput = z.object({
   totalGroups: z.number(),
   groups: z.array(ListingGroup),
   stats: z.object({ listings: z.number(), listingsInGroups: z.number(), photoGroups: z.number() }),
-  warnings: z.array(z.string()),
+  warnings: z.array(DuplicatesWarning),
 });
 export type ListingsOutput = z.infer<typeof ListingsOutput>;
 
@@ -231,7 +242,7 @@ export const AgainstOutput = z.object({
       similar: z.array(AgainstMatch),
     }),
   ),
-  warnings: z.array(z.string()),
+  warnings: z.array(DuplicatesWarning),
 });
 export type AgainstOutput = z.infer<typeof AgainstOutput>;
 

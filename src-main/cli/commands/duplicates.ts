@@ -48,7 +48,7 @@ export const duplicatesCommand: Command = {
       return undefined;
     }
     const result = await io.call('duplicates.find', { ...settings, limit: 100_000 });
-    for (const w of result.warnings) io.log(`warning: ${w}`);
+    for (const w of result.warnings) io.log(`warning: ${w.message}`);
     return cliShape(result);
   },
 };
@@ -91,7 +91,7 @@ async function runByListing(values: Values, io: Io) {
     return undefined;
   }
   const result = await io.call('duplicates.listings', { ...settings, view, sort, limit: 100_000 });
-  for (const w of result.warnings) io.log(`warning: ${w}`);
+  for (const w of result.warnings) io.log(`warning: ${w.message}`);
   return listingsCliShape(result);
 }
 
@@ -108,7 +108,7 @@ async function runAgainst(source: string, values: Values, io: Io) {
     return undefined;
   }
   const result = await io.call('duplicates.against', { ...settings, ...(similarPerListing !== undefined ? { similarPerListing } : {}), limit: 100_000 });
-  for (const w of result.warnings) io.log(`warning: ${w}`);
+  for (const w of result.warnings) io.log(`warning: ${w.message}`);
   return againstCliShape(result);
 }
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
-import type { AgainstOutput, DuplicateGroup, FindOutput, ListingGroup, ListingsOutput, AppliedSettings as AppliedSettingsSchema, PairEvidence } from '../../api/schemas/duplicates.js';
+import type { AgainstOutput, DuplicateGroup, DuplicatesWarning, FindOutput, ListingGroup, ListingsOutput, AppliedSettings as AppliedSettingsSchema, PairEvidence } from '../../api/schemas/duplicates.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import { type CandidateGraph, type KnnSearch, type PairColumns, type ReusableGraph, buildCandidateGraph, withPairs } from './graph.js';
 import { PairMeasures } from './pair-measures.js';
@@ -422,12 +422,14 @@ export class DuplicateFinder {
     return { stars, decisions };
   }
 
-  private warningsFor(state: GraphState): string[] {
-    const g = state.graph;
-    const warnings: string[] = [];
-    if (!state.model) warnings.push('no model embeddings: grouped by perceptual hashes only (run "lookalike import" with a model for the full signal)');
-    else if (state.withVectors < g.shas.length) {
-      warnings.push(`${g.shas.length - state.withVectors} of ${g.shas.length} images have no ${state.model.id} embedding: they are matched by hashes only`);
+  private warningsFor(state: GraphState): DuplicatesWarning[] {
+    const total = state.graph.shas.length;
+    const warnings: DuplicatesWarning[] = [];
+    if (!state.model) warnings.push({ code: 'hashes_only', message: 'no model embeddings: grouped by perceptual hashes only (run "lookalike import" with a model for the full signal)' });
+    else if (state.withVectors < total) {
+      const count = total - state.withVectors;
+      const model = state.model.id;
+      warnings.push({ code: 'missing_vectors', count, total, model, message: `${count} of ${total} images have no ${model} embedding: they are matched by hashes only` });
     }
     return warnings;
   }
@@ -488,7 +490,9 @@ export class DuplicateFinder {
       };
     });
     const warnings = this.warningsFor(state);
-    if (listings.size === 0) warnings.push('the catalog has no listings: import a listing file (CSV/JSON) to group listings; "lookalike duplicates" without --by groups images');
+    if (listings.size === 0) {
+      warnings.push({ code: 'no_listings', message: 'the catalog has no listings: import a listing file (CSV/JSON) to group listings; "lookalike duplicates" without --by groups images' });
+    }
     return {
       settings: this.applied(options.tier, t, state.model),
       view: options.view,
@@ -595,7 +599,7 @@ export class DuplicateFinder {
       similar: r.similar.map(matchOut),
     }));
     const warnings = this.warningsFor(state);
-    if (!state.model) warnings.push('without embeddings there are no "similar" matches, only the same photo');
+    if (!state.model) warnings.push({ code: 'no_similar', message: 'without embeddings there are no "similar" matches, only the same photo' });
     return {
       settings: this.applied('near', t, state.model),
       source: [...sourcesB][0]!,
