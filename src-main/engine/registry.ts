@@ -14,6 +14,7 @@ import { type PackCheck, type PackInfo, PackError, checkId, inspectPack } from '
 import { type ProviderReport, createSession, sessionSettings } from './providers.js';
 import { ScoringCache } from './scoring.js';
 import type { ModelListing, PackSource, VariantMeasurement } from '../shared/models.js';
+import type { ProgressPhase } from '../shared/progress.js';
 import { isVariant, towerFile } from './variants.js';
 
 /** Per-pack variant choices and measurements, in `<models>/.variant-choices.json`. */
@@ -23,7 +24,7 @@ interface VariantState {
 }
 
 export interface InstallProgress {
-  phase: string;
+  phase: ProgressPhase;
   done: number;
   total?: number;
   message?: string;

@@ -3,6 +3,7 @@ import { VectorMatrix, compactMatrix } from './matrix.js';
 import { type ListingFilter, isEmptyFilter } from '../catalog/listing-filter.js';
 import type { VectorRow, VectorSpace } from '../catalog/vectors.js';
 import type { StoreHit, StoreKind, VectorStore } from './types.js';
+import type { ProgressPhase } from '../shared/progress.js';
 
 /**
  * Below this many vectors the exact scan answers (a few ms, perfect recall, nothing to build);
@@ -23,7 +24,7 @@ export interface LocalStoreOptions extends VectorSpace {
   /** Image shas that pass a listing filter (the catalog answers this with SQL). */
   resolveFilter: (filter: ListingFilter) => Iterable<string>;
   signal?: AbortSignal;
-  onProgress?: (p: { phase: string; done: number; total: number }) => void;
+  onProgress?: (p: { phase: ProgressPhase; done: number; total: number }) => void;
   log?: (line: string) => void;
 }
 

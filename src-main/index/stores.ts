@@ -1,6 +1,7 @@
 // index/: vector stores (exact scan, HNSW through usearch, Qdrant) and the all-pairs k-NN the
 // duplicates use. Runs in the backend and CLI processes; reads vectors through catalog/ only.
 import type { Catalog } from '../catalog/catalog.js';
+import type { ProgressPhase } from '../shared/progress.js';
 import type { Migration } from '../catalog/migrations.js';
 import { annFiles } from './ann.js';
 import { DEFAULT_ANN_THRESHOLD, LocalStore } from './local.js';
@@ -9,7 +10,7 @@ import type { PushCheckpoint, PushSource } from './qdrant.js';
 
 export interface StoreLoadContext {
   signal?: AbortSignal;
-  progress?: (p: { phase: string; done: number; total: number }) => void;
+  progress?: (p: { phase: ProgressPhase; done: number; total: number }) => void;
 }
 
 export interface SearchStoresOptions {

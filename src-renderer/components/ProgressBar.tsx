@@ -1,36 +1,34 @@
 import type { Progress } from '../../src-main/api/schemas/common';
+import type { ProgressPhase } from '../../src-main/shared/progress';
 import { formatDecimal, formatNumber, splitDuration } from '../format';
 import { useI18n } from '../i18n';
 import type { StringKey } from '../i18n/strings';
 
-const PHASES: Record<string, StringKey> = {
-  scan: 'phase.scan',
+/** Every phase the backend reports (shared/progress.ts), in the UI's words. */
+const PHASES: Record<ProgressPhase, StringKey> = {
   scanning: 'phase.scan',
-  read: 'phase.read',
   listings: 'phase.read',
-  decode: 'phase.decode',
-  thumbnails: 'phase.decode',
-  embed: 'phase.embed',
-  embedding: 'phase.embed',
+  indexing: 'phase.index',
   'embedding images': 'phase.embed',
+  repairing: 'phase.repair',
   'hashing images': 'phase.hash',
   'finding neighbours': 'phase.pairs',
   'scoring titles': 'phase.titles',
-  index: 'phase.index',
-  indexing: 'phase.index',
-  download: 'phase.download',
-  install: 'phase.install',
-  verify: 'phase.verify',
-  done: 'phase.done',
+  'loading vectors': 'phase.loadVectors',
+  'building vector index': 'phase.buildIndex',
+  'updating vector index': 'phase.updateIndex',
+  'pushing to Qdrant': 'phase.qdrant',
+  sampling: 'phase.sample',
+  measuring: 'phase.measure',
+  downloading: 'phase.download',
+  unzipping: 'phase.unzip',
+  copying: 'phase.copy',
 };
 
-/** Progress phases come from the backend as short words; known ones are translated, others shown as is. */
-export function usePhaseLabel(): (phase: string) => string {
+export function usePhaseLabel(): (phase: ProgressPhase) => string {
   const { t } = useI18n();
-  return (phase) => {
-    const key = PHASES[phase.toLowerCase()];
-    return key ? t(key) : phase;
-  };
+  // A backend newer than this page may report a phase it does not know yet: shown as it is.
+  return (phase) => (phase in PHASES ? t(PHASES[phase]) : phase);
 }
 
 export function useDurationLabel(): (seconds: number) => string {

@@ -36,7 +36,7 @@ describe('browser-mode HTTP server', () => {
         calls.push({ method, input });
         if (method === 'fail.bad') throw new AppError('bad_request', 'nope');
         if (method === 'catalog.thumbnail') return { mime: 'image/webp', bytes: new Uint8Array([1, 2, 3]) };
-        onProgress?.({ phase: 'working', done: 1, total: 2 });
+        onProgress?.({ phase: 'indexing', done: 1, total: 2 });
         return { echo: input };
       },
     });
@@ -69,7 +69,7 @@ describe('browser-mode HTTP server', () => {
   it('streams progress then the result as NDJSON when asked', async () => {
     const r = await request(server.port, { method: 'POST', path: '/api/x.y', headers: { ...auth(), Accept: 'application/x-ndjson' }, body: '{}' });
     const lines = r.body.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines[0]).toEqual({ progress: { phase: 'working', done: 1, total: 2 } });
+    expect(lines[0]).toEqual({ progress: { phase: 'indexing', done: 1, total: 2 } });
     expect(lines[1]).toEqual({ result: { echo: {} } });
   });
 

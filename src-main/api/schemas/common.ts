@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Progress as ProgressShape } from '../../shared/progress.js';
+import { PROGRESS_PHASES, type Progress as ProgressShape } from '../../shared/progress.js';
 
 export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex sha256');
 
@@ -15,7 +15,7 @@ export type ImageRef = z.infer<typeof ImageRef>;
 
 /** Progress of a long call (shared/progress.ts), as it travels to the UI and the CLI. */
 export const Progress: z.ZodType<ProgressShape> = z.object({
-  phase: z.string(),
+  phase: z.enum(PROGRESS_PHASES),
   done: z.number(),
   total: z.number().optional(),
   cached: z.number().optional(),
