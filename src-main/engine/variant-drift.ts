@@ -95,7 +95,15 @@ export async function measureVariant(
   pack: PackInfo,
   variant: string,
   sample: VariantSample,
-  options: { threshold: number; provider?: string; threads?: number; signal?: AbortSignal; progress?: (phase: string) => void; log?: (line: string) => void },
+  options: {
+    threshold: number;
+    provider?: string;
+    threads?: number;
+    signal?: AbortSignal;
+    /** Before each variant is embedded: which, and how many came before of how many. */
+    progress?: (variant: Variant, step: number, steps: number) => void;
+    log?: (line: string) => void;
+  },
 ): Promise<VariantMeasurement> {
   if (!isVariant(variant)) throw new BadInputError(`unknown model variant "${variant}"`);
   if (variant === 'fp32') throw new BadInputError('fp32 is the reference; measure another variant (e.g. quantized)');
@@ -103,7 +111,7 @@ export async function measureVariant(
     if (!pack.variants.includes(v)) throw new BadInputError(`model pack "${pack.id}" has no ${v} variant (installed: ${pack.variants.join(', ')})`);
   }
   const run = async (v: Variant) => {
-    options.progress?.(`embedding ${sample.images.length} images and ${sample.texts.length} titles with ${v}`);
+    options.progress?.(v, v === 'fp32' ? 0 : 1, 2);
     const e = await OnnxEmbedder.load(pack, { variant: v, provider: options.provider, threads: options.threads, scoringCache: null, log: options.log ?? (() => undefined) });
     try {
       return await embedBoth(e, sample, options.signal);

@@ -75,7 +75,7 @@ export async function catalogSample(catalog: Catalog, n: number): Promise<Varian
 export const modelsMeasureVariant: Handler<'models.measureVariant'> = async (input, { services, signal, progress }) => {
   const pack = await services.models.resolve(input.model);
   const variant = input.variant ?? 'quantized';
-  progress({ phase: 'sampling', done: 0, message: 'reading a sample of the catalog' });
+  progress({ phase: 'sampling', done: 0 });
   const sample = await catalogSample(services.catalog, input.sample ?? 64);
   if (sample.images.length < 2 || sample.texts.length < 1) {
     throw new AppError('bad_request', `the catalog has ${sample.images.length} readable image(s) and ${sample.texts.length} title(s); import at least 2 images and 1 listing to measure a variant on it`);
@@ -84,7 +84,7 @@ export const modelsMeasureVariant: Handler<'models.measureVariant'> = async (inp
     threshold: DEFAULT_NEAR.cosine,
     provider: input.provider,
     signal,
-    progress: (phase) => progress({ phase: 'measuring', done: 0, message: phase }),
+    progress: (v, step, steps) => progress({ phase: 'measuring', done: step, total: steps, message: v }),
   });
   await services.models.saveMeasurement(measurement);
   return { measurement };

@@ -34,7 +34,7 @@ export const searchQdrantPush: Handler<'search.qdrantPush'> = async (input, { se
     batchSize: input.batchSize,
     recreate: input.recreate,
     signal,
-    onProgress: (p) => progress({ phase: 'pushing to Qdrant', done: p.done, total: p.total, message: `${p.pushed} sent` }),
+    onProgress: (p) => progress({ phase: 'pushing to Qdrant', done: p.done, total: p.total }),
   });
   return { model: model.id, revision: model.revision, ...result, seconds: Math.round((performance.now() - started) / 100) / 10 };
 };

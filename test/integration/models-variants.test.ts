@@ -6,8 +6,11 @@ import { inspectPack } from '../../src-main/engine/pack.js';
 import { ModelRegistry } from '../../src-main/engine/registry.js';
 import { compareVectors, measureVariant, topK } from '../../src-main/engine/variant-drift.js';
 import { DEFAULT_NEAR } from '../../src-main/features/duplicates/tiers.js';
+import { Services } from '../../src-main/features/services.js';
 import { appRoot } from '../../src-main/shared/paths.js';
+import type { Progress } from '../../src-main/shared/progress.js';
 import { cli } from '../helpers/cli.js';
+import { inProcessCaller } from '../helpers/in-process.js';
 
 const demo = path.join(appRoot, 'resources', 'models', 'demo-siglip');
 const eightBit = path.join(appRoot, 'test', 'fixtures', 'demo-siglip-8bit');
@@ -111,6 +114,21 @@ describe.skipIf(!hasDemo)('8-bit by measurement on a small pack (demo-siglip wit
     expect(m.speed.variantTexts).toBeGreaterThan(0);
     expect(typeof m.recommended).toBe('boolean');
     expect(stderr).toMatch(/demo8 quantized: images [\d.]+x/);
+  });
+
+  it('reports the measuring step by step, naming the variant (the page words the phase)', async () => {
+    const services = new Services({ dbPath: db });
+    try {
+      const steps: Progress[] = [];
+      await inProcessCaller(() => services)('models.measureVariant', { model: 'demo8', sample: 16 }, (p) => steps.push(p));
+      expect(steps.map((p) => [p.phase, p.done, p.total, p.message])).toEqual([
+        ['sampling', 0, undefined, undefined],
+        ['measuring', 0, 2, 'fp32'],
+        ['measuring', 1, 2, 'quantized'],
+      ]);
+    } finally {
+      services.close();
+    }
   });
 
   it('shows the measurement in the list, and the choice is remembered, listed and used', async () => {
