@@ -1,7 +1,8 @@
 // Bundles src-main for plain Node into dist/cli (or the folder given as the first argument): the CLI
 // (main.js), the backend it forks (entry.js) and the decode worker's module (preprocess.js), with the
 // code they share in chunks beside them, so a start neither compiles TypeScript nor resolves and reads
-// some 200 source files (`lookalike embed` with a demo pack: 0.96 s per-file, 0.72 s bundled).
+// some 150 source files (`lookalike embed` with a demo pack: 0.75 s compiled file by file, 0.58 s
+// bundled and with the compile cache; docs/PERFORMANCE.md "Cold start").
 // bin/lookalike.js uses this build while it is newer than every source file, the sources through tsx
 // otherwise. Packages stay in node_modules (native ones must; the rest load as fast either way).
 import fs from 'node:fs';
