@@ -1,15 +1,22 @@
 import type { Progress } from '../api/schemas/common.js';
 
-/** Renders progress on stderr: a redrawn bar on a terminal, a line every few seconds in logs. */
-export function progressPrinter(stream: NodeJS.WriteStream | { write(s: string): boolean; isTTY?: boolean }) {
+/**
+ * Renders progress on stderr: a redrawn bar on a terminal, a line every few seconds in logs. The
+ * first report of each phase and the last of each count always show, so a short phase is not lost
+ * between two lines of a log.
+ */
+export function progressPrinter(stream: NodeJS.WriteStream | { write(s: string): boolean; isTTY?: boolean }, clock: () => number = Date.now) {
   const tty = Boolean(stream.isTTY);
   let last = 0;
+  let phase: string | null = null;
   let open = false;
   return {
     update(p: Progress): void {
-      const now = Date.now();
+      const now = clock();
       const finished = p.total !== undefined && p.done >= p.total;
-      if (!finished && now - last < (tty ? 100 : 2000)) return;
+      const newPhase = p.phase !== phase;
+      phase = p.phase;
+      if (!finished && !newPhase && now - last < (tty ? 100 : 2000)) return;
       last = now;
       const line = formatProgress(p);
       if (tty) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { numberOption, stringList } from '../../src-main/cli/command.js';
-import { formatProgress } from '../../src-main/cli/progress.js';
+import { formatProgress, progressPrinter } from '../../src-main/cli/progress.js';
 import { cli } from '../helpers/cli.js';
 
 describe('lookalike CLI', () => {
@@ -62,6 +62,22 @@ describe('option helpers', () => {
     expect(stringList({ model: ['a', 'b'] }, 'model')).toEqual(['a', 'b']);
     expect(stringList({ model: 'a' }, 'model')).toEqual(['a']);
     expect(stringList({}, 'model')).toEqual([]);
+  });
+
+  it('prints a log line every 2 s, but the first report of each phase and the end of a count at once', () => {
+    const lines: string[] = [];
+    let now = 10_000;
+    const printer = progressPrinter({ write: (s: string) => (lines.push(s.trim()), true) }, () => now);
+    printer.update({ phase: 'sampling', done: 0 });
+    now += 50;
+    printer.update({ phase: 'measuring', done: 0, total: 2, message: 'fp32' });
+    now += 50;
+    printer.update({ phase: 'measuring', done: 1, total: 3, message: 'quantized' }); // same phase, 50 ms later: skipped
+    now += 50;
+    printer.update({ phase: 'measuring', done: 3, total: 3 }); // finished: shown
+    now += 2_500;
+    printer.update({ phase: 'measuring', done: 3, total: 4 }); // 2.5 s later: shown
+    expect(lines.map((l) => l.split(/\s+/).slice(0, 2).join(' '))).toEqual(['sampling 0', 'measuring [------------------------]', 'measuring [########################]', 'measuring [##################------]']);
   });
 
   it('formats progress with rate and ETA', () => {
