@@ -42,6 +42,9 @@ async function driveBackend(entry: string, home: string): Promise<void> {
 
     const dupes = (await client.call('duplicates.find', { tier: 'near' })) as { groups: unknown[] };
     expect(dupes.groups.length).toBeGreaterThan(0);
+    // CSV export: csv-stringify is required on first use, from wherever the bundle sits (app.asar too).
+    const csv = (await client.call('duplicates.export', { tier: 'near', format: 'csv' })) as { text: string };
+    expect(csv.text.split('\r\n')[0]).toMatch(/^group,tier,/);
 
     // Error codes survive the process boundary (the desktop IPC envelope relies on them).
     await expect(client.call('catalog.thumbnail', { sha256: '0'.repeat(64) })).rejects.toMatchObject({ code: 'not_found' });
