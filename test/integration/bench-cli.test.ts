@@ -5,16 +5,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../../src-main/shared/paths.js';
 import { cli } from '../helpers/cli.js';
 import { benchSectionNames } from '../../src-main/bench/sections.js';
+import { setEnv } from '../helpers/env.js';
 
 const hasDemo = fs.existsSync(path.join(appRoot, 'resources', 'models', 'demo-siglip', 'onnx', 'vision_model.onnx'));
 
 /** Shape of the report only: speed figures belong in docs/PERFORMANCE.md, not in assertions. */
 describe.skipIf(!hasDemo)('lookalike bench', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-bench-cli-'));
-  process.env.LOOKALIKE_HOME = home;
-  process.env.LOOKALIKE_PROVIDER = 'cpu';
-  delete process.env.LOOKALIKE_REALSIZE_DIR;
-  afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+  const restoreEnv = setEnv({ LOOKALIKE_HOME: home, LOOKALIKE_PROVIDER: 'cpu', LOOKALIKE_REALSIZE_DIR: undefined });
+  afterAll(() => {
+    restoreEnv();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
 
   it('--quick --only models,import --out: models per variant, demo import, peak memory per section, tables on stderr', async () => {
     const out = path.join(home, 'report.json');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resourcesDir } from '../../src-main/shared/paths.js';
 import { cli } from '../helpers/cli.js';
+import { setEnv } from '../helpers/env.js';
 
 const demo = path.join(resourcesDir, 'demo-catalog');
 const packs = path.join(resourcesDir, 'models');
@@ -26,11 +27,11 @@ function smallCatalog(dir: string, n: number): string {
 describe.skipIf(!ready)('lookalike compare (demo-clip vs demo-siglip on a small catalog)', () => {
   let dir: string;
   let db: string;
-  const savedHome = process.env.LOOKALIKE_HOME;
+  let restoreEnv = () => {};
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-compare-'));
-    process.env.LOOKALIKE_HOME = path.join(dir, 'home');
+    restoreEnv = setEnv({ LOOKALIKE_HOME: path.join(dir, 'home') });
     db = path.join(dir, 'catalog.db');
     const listings = smallCatalog(dir, 60);
     // Import with one pack only: compare must embed the catalog for the other itself.
@@ -46,8 +47,7 @@ describe.skipIf(!ready)('lookalike compare (demo-clip vs demo-siglip on a small 
   });
 
   afterAll(() => {
-    if (savedHome === undefined) delete process.env.LOOKALIKE_HOME;
-    else process.env.LOOKALIKE_HOME = savedHome;
+    restoreEnv();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -6,6 +6,7 @@ import { Services } from '../../src-main/features/services.js';
 import { resourcesDir } from '../../src-main/shared/paths.js';
 import { cli } from '../helpers/cli.js';
 import { inProcessCaller } from '../helpers/in-process.js';
+import { setEnv } from '../helpers/env.js';
 
 // Photos imported in two goes with different models and no listings file: duplicates still work,
 // and say why they may be incomplete with a code the UI words in its language (English in the CLI).
@@ -14,11 +15,11 @@ describe('duplicates warnings', () => {
   let db: string;
   let services: Services;
   const call = inProcessCaller(() => services);
-  const savedHome = process.env.LOOKALIKE_HOME;
+  let restoreEnv = () => {};
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-dup-warn-'));
-    process.env.LOOKALIKE_HOME = path.join(dir, 'home');
+    restoreEnv = setEnv({ LOOKALIKE_HOME: path.join(dir, 'home') });
     db = path.join(dir, 'catalog.db');
     const photos = path.join(resourcesDir, 'demo-catalog', 'images');
     const names = fs.readdirSync(photos).sort().slice(0, 8);
@@ -33,8 +34,7 @@ describe('duplicates warnings', () => {
 
   afterAll(() => {
     services?.close();
-    if (savedHome === undefined) delete process.env.LOOKALIKE_HOME;
-    else process.env.LOOKALIKE_HOME = savedHome;
+    restoreEnv();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

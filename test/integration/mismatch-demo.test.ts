@@ -13,6 +13,7 @@ import { resourcesDir } from '../../src-main/shared/paths.js';
 import { Services } from '../../src-main/features/services.js';
 import { cli } from '../helpers/cli.js';
 import type { Progress } from '../../src-main/shared/progress.js';
+import { setEnv } from '../helpers/env.js';
 
 const demo = path.join(resourcesDir, 'demo-catalog');
 const packs = path.join(resourcesDir, 'models');
@@ -22,14 +23,14 @@ describe.skipIf(!ready)('mismatch on the demo catalog (demo-siglip + demo-clip)'
   let dir: string;
   let dbPath: string;
   let services: Services;
-  const savedHome = process.env.LOOKALIKE_HOME;
+  let restoreEnv = () => {};
   const call = <M extends MethodName>(m: M, input: MethodInput<M>) =>
     invoke(handlers, m, input, { services, progress: () => {}, signal: new AbortController().signal } satisfies CallContext) as Promise<MethodOutput<M>>;
   const truth = ready ? (JSON.parse(fs.readFileSync(path.join(demo, 'truth.json'), 'utf8')) as { mismatched: string[]; russian_titles: string[] }) : null;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-mismatch-'));
-    process.env.LOOKALIKE_HOME = path.join(dir, 'home');
+    restoreEnv = setEnv({ LOOKALIKE_HOME: path.join(dir, 'home') });
     dbPath = path.join(dir, 'catalog.db');
     services = new Services({ dbPath });
     await call('catalog.loadDemo', { models: ['demo-siglip', 'demo-clip'] });
@@ -37,8 +38,7 @@ describe.skipIf(!ready)('mismatch on the demo catalog (demo-siglip + demo-clip)'
 
   afterAll(() => {
     services?.close();
-    if (savedHome === undefined) delete process.env.LOOKALIKE_HOME;
-    else process.env.LOOKALIKE_HOME = savedHome;
+    restoreEnv();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -4,14 +4,17 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../../src-main/shared/paths.js';
 import { cli } from '../helpers/cli.js';
+import { setEnv } from '../helpers/env.js';
 
 const hasDemo = fs.existsSync(path.join(appRoot, 'resources', 'models', 'demo-siglip', 'onnx', 'vision_model.onnx'));
 
 describe.skipIf(!hasDemo)('lookalike models / embed', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-cli-'));
-  process.env.LOOKALIKE_HOME = home;
-  process.env.LOOKALIKE_PROVIDER = 'cpu';
-  afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+  const restoreEnv = setEnv({ LOOKALIKE_HOME: home, LOOKALIKE_PROVIDER: 'cpu' });
+  afterAll(() => {
+    restoreEnv();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
 
   it('embed --text prints an L2-normalised vector of the pack dimension', async () => {
     const { code, stdout } = await cli(['embed', '--text', 'Red striped ceramic mug']);

@@ -11,6 +11,7 @@ import { appRoot } from '../../src-main/shared/paths.js';
 import type { Progress } from '../../src-main/shared/progress.js';
 import { cli } from '../helpers/cli.js';
 import { inProcessCaller } from '../helpers/in-process.js';
+import { setEnv } from '../helpers/env.js';
 
 const demo = path.join(appRoot, 'resources', 'models', 'demo-siglip');
 const eightBit = path.join(appRoot, 'test', 'fixtures', 'demo-siglip-8bit');
@@ -67,13 +68,10 @@ describe.skipIf(!hasDemo)('8-bit by measurement on a small pack (demo-siglip wit
   const pack = path.join(home, 'models', 'demo8');
   const photos = path.join(home, 'photos');
   const db = path.join(home, 'catalog.db');
-  let saved: Record<string, string | undefined>;
+  let restoreEnv = () => {};
 
   beforeAll(async () => {
-    saved = { LOOKALIKE_HOME: process.env.LOOKALIKE_HOME, LOOKALIKE_PROVIDER: process.env.LOOKALIKE_PROVIDER, LOOKALIKE_VARIANT: process.env.LOOKALIKE_VARIANT };
-    process.env.LOOKALIKE_HOME = home;
-    process.env.LOOKALIKE_PROVIDER = 'cpu';
-    delete process.env.LOOKALIKE_VARIANT;
+    restoreEnv = setEnv({ LOOKALIKE_HOME: home, LOOKALIKE_PROVIDER: 'cpu', LOOKALIKE_VARIANT: undefined });
     fs.cpSync(demo, pack, { recursive: true });
     for (const f of fs.readdirSync(eightBit).filter((n) => n.endsWith('.onnx'))) fs.copyFileSync(path.join(eightBit, f), path.join(pack, 'onnx', f));
     // A small catalog: 16 demo listings with their photos.
@@ -89,10 +87,7 @@ describe.skipIf(!hasDemo)('8-bit by measurement on a small pack (demo-siglip wit
     expect(index.code, index.stderr).toBe(0);
   });
   afterAll(() => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv();
     fs.rmSync(home, { recursive: true, force: true });
   });
 

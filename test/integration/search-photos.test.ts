@@ -8,6 +8,7 @@ import { resourcesDir } from '../../src-main/shared/paths.js';
 import type { Services } from '../../src-main/features/services.js';
 import { cli } from '../helpers/cli.js';
 import { syntheticPhoto } from '../helpers/photos.js';
+import { setEnv } from '../helpers/env.js';
 
 const ready = fs.existsSync(path.join(resourcesDir, 'models', 'demo-siglip'));
 
@@ -20,11 +21,11 @@ describe.skipIf(!ready)('photos without listings: names, browsing, stacked copie
   let db: string;
   let services: Services;
   let call: (method: string, input: unknown) => Promise<any>;
-  const savedHome = process.env.LOOKALIKE_HOME;
+  let restoreEnv = () => {};
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookalike-photos-'));
-    process.env.LOOKALIKE_HOME = path.join(dir, 'home');
+    restoreEnv = setEnv({ LOOKALIKE_HOME: path.join(dir, 'home') });
     db = path.join(dir, 'catalog.db');
     const photos = path.join(dir, 'photos');
     const other = path.join(dir, 'photos', 'other');
@@ -45,7 +46,7 @@ describe.skipIf(!ready)('photos without listings: names, browsing, stacked copie
   }, 120_000);
   afterAll(() => {
     services?.close();
-    process.env.LOOKALIKE_HOME = savedHome;
+    restoreEnv();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
