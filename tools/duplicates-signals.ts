@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     const edge = new Map<number, number>();
     const n = graph.shas.length;
     for (let e = 0; e < graph.length; e++) edge.set((graph.a[e] as number) * n + (graph.b[e] as number), e);
-    const lines = ['kind\tlabel\ta\tb\tcosine\thash\tcrop\talign\talignColour\tframe\tframeColour\tframeMoved\talignMoved'];
+    const lines = ['kind\tlabel\ta\tb\tcosine\thash\tcrop\talign\talignColour\tframe\tframeColour\tframeMoved\talignMoved\tcolourless'];
     const aligner = new Aligner();
     const emit = (kind: string, label: string, fa: string, fb: string) => {
       const i = node.get(shaOf.get(fa) ?? '');
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       const ao = alignPair(graph.packed, aligner, i, j);
       const fr = fo.moved;
       const ar = ao.moved;
-      lines.push([kind, label, fa, fb, f(s.cosine), s.hash, s.crop, f(s.align), f(s.alignColour), f(s.frame), f(s.frameColour), fr, ar].join('\t'));
+      lines.push([kind, label, fa, fb, f(s.cosine), s.hash, s.crop, f(s.align), f(s.alignColour), f(s.frame), f(s.frameColour), fr, ar, s.colourless].join('\t'));
     };
     if (args.includes('--all')) {
       const photoOf = new Map<string, string>();
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
         if (sha) photoOf.set(sha, `${im.photo}\t${im.file}\t${im.edit ?? 'original'}`);
       }
       lines.length = 0;
-      lines.push('kind\tphotoA\tfileA\teditA\tphotoB\tfileB\teditB\tcosine\thash\tcrop\talign\talignColour\talignMoved\tframe\tframeColour\tframeMoved');
+      lines.push('kind\tphotoA\tfileA\teditA\tphotoB\tfileB\teditB\tcosine\thash\tcrop\talign\talignColour\talignMoved\tframe\tframeColour\tframeMoved\tcolourless');
       for (let e = 0; e < graph.length; e++) {
         const i = graph.a[e] as number;
         const j = graph.b[e] as number;
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
         const f = (x: number) => (Number.isNaN(x) ? 'NaN' : x.toFixed(4));
         const ao = alignPair(graph.packed, aligner, i, j);
         const kind = pa.split('\t')[0] === pb.split('\t')[0] ? 'same' : 'other';
-        lines.push([kind, pa, pb, f(s.cosine), s.hash, s.crop, f(ao.score), f(ao.colour), ao.moved, f(s.frame), f(s.frameColour), s.frameMoved].join('\t'));
+        lines.push([kind, pa, pb, f(s.cosine), s.hash, s.crop, f(ao.score), f(ao.colour), ao.moved, f(s.frame), f(s.frameColour), s.frameMoved, s.colourless].join('\t'));
       }
     }
     const originals = new Map(r.corpus.images.filter((im) => im.edit === null).map((im) => [im.photo, im.file]));

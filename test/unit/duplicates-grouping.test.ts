@@ -63,7 +63,7 @@ describe('starGroups (no chaining)', () => {
 describe('tiers', () => {
   const t = defaultTierSettings();
   // Frames that line up with agreeing colours (the same capture) unless a test says otherwise.
-  const base = { exact: false, cosine: Number.NaN, hash: 40, hashMirror: 40, crop: 40, align: Number.NaN, alignColour: Number.NaN, alignMoved: 0, frame: 0.99, frameColour: 3, frameMoved: 0, frameMirror: Number.NaN, frameMirrorColour: Number.NaN, frameMirrorMoved: 0 };
+  const base = { exact: false, cosine: Number.NaN, hash: 40, hashMirror: 40, crop: 40, align: Number.NaN, alignColour: Number.NaN, alignMoved: 0, frame: 0.99, frameColour: 3, frameMoved: 0, frameMirror: Number.NaN, frameMirrorColour: Number.NaN, frameMirrorMoved: 0, colourless: 0 };
 
   it('exact beats everything; near needs hash and cosine to agree; similar is cosine without the hash', () => {
     expect(classifyPair({ ...base, exact: true }, t)).toBe('exact');
@@ -71,6 +71,17 @@ describe('tiers', () => {
     expect(classifyPair({ ...base, cosine: 0.999, hash: 30 }, t)).toBe('similar');
     expect(classifyPair({ ...base, cosine: t.similarCosine - 0.01, hash: 30 }, t)).toBe(null);
     expect(classifyPair({ ...base, hash: t.near.hashAlone }, t)).toBe('near');
+  });
+
+  it('two colourless images need the hashes and a cosine the greyscale excuse cannot explain away', () => {
+    // A plain and a polka-dot grey bag: pHash 4, frames alike at 32x32, the model apart.
+    const greyPair = { ...base, hash: t.near.hashAlone, frameColour: Number.NaN, colourless: 2 };
+    expect(classifyPair({ ...greyPair, cosine: t.near.greyCosine - 0.01 }, t)).toBe(null);
+    expect(classifyPair({ ...greyPair, cosine: t.near.greyCosine }, t)).toBe('near');
+    // A greyscale copy of a colour photo (one colourless image) keeps the hashes-alone branch at any cosine,
+    expect(classifyPair({ ...greyPair, colourless: 1, cosine: 0.5 }, t)).toBe('near');
+    // and so does a catalog without vectors.
+    expect(classifyPair(greyPair, t)).toBe('near');
   });
 
   it('a crop counts as near through the sub-region hash, not through the whole-frame one', () => {

@@ -331,6 +331,7 @@ export class DuplicateFinder {
         t.near.cropCosine = Math.min(1, t.near.cropCosine + (options.threshold - t.near.cosine));
         t.near.alignCosine = Math.min(1, t.near.alignCosine + (options.threshold - t.near.cosine));
         t.near.tightCropCosine = Math.min(1, t.near.tightCropCosine + (options.threshold - t.near.cosine));
+        t.near.greyCosine = Math.min(1, t.near.greyCosine + (options.threshold - t.near.cosine));
         t.near.cosine = options.threshold;
       } else t.similarCosine = options.threshold;
     }

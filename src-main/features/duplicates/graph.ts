@@ -1,5 +1,5 @@
 import { ALIGN_BYTES } from '../../engine/image-hash.js';
-import { Aligner, type Window, mirrorSignature } from './alignment.js';
+import { Aligner, type Window, colourless, mirrorSignature } from './alignment.js';
 import { CROP_HASH_COUNT, type ImageHashes, padConsistent, popcount32 } from '../../engine/image-hash.js';
 import type { PairSignals } from './tiers.js';
 import type { AllPairsKnn } from '../../index/knn.js';
@@ -125,6 +125,8 @@ export interface PackedHashes {
   /** ALIGN_BYTES alignment signature bytes and the aspect ratio of each image. */
   thumbs: Uint8Array;
   aspects: Float32Array;
+  /** 1 for each image without colour (alignment.ts colourless), else 0. */
+  colourless: Uint8Array;
 }
 
 /** Hex digit values by character code. */
@@ -150,8 +152,10 @@ export function packHashes(hashes: readonly ImageHashes[]): PackedHashes {
   const crops = new Uint32Array(hashes.length * CROP_HASH_COUNT * 2);
   const thumbs = new Uint8Array(hashes.length * ALIGN_BYTES);
   const aspects = new Float32Array(hashes.length);
+  const grey = new Uint8Array(hashes.length);
   hashes.forEach((h, i) => {
     thumbs.set(h.thumb, i * ALIGN_BYTES);
+    grey[i] = colourless(h.thumb) ? 1 : 0;
     aspects[i] = h.aspect;
     for (let k = 0; k < CROP_HASH_COUNT * 2; k++) crops[i * CROP_HASH_COUNT * 2 + k] = hexWord(h.cropHashes, k * 8);
     boxes.set(h.trimBox, i * 4);
@@ -160,7 +164,7 @@ export function packHashes(hashes: readonly ImageHashes[]): PackedHashes {
       out[i * WORDS + j * 2 + 1] = parseInt(hex.slice(8, 16), 16);
     });
   });
-  return { words: out, boxes, crops, thumbs, aspects };
+  return { words: out, boxes, crops, thumbs, aspects, colourless: grey };
 }
 
 function dist(p: Uint32Array, i: number, wi: number, j: number, wj: number): number {
@@ -327,6 +331,7 @@ export function pairSignalsOf(p: PackedHashes, aligner: Aligner, i: number, j: n
     frameMirror: frame.mirrored.score,
     frameMirrorColour: frame.mirrored.colour,
     frameMirrorMoved: frame.mirrored.moved,
+    colourless: (p.colourless[i] as number) + (p.colourless[j] as number),
   };
 }
 

@@ -32,6 +32,7 @@ export function signalsOf(g: CandidateGraph, e: number): PairSignals {
     frameMirror: g.frameMirror[e] as number,
     frameMirrorColour: g.frameMirrorColour[e] as number,
     frameMirrorMoved: g.frameMirrorMoved[e] as number,
+    colourless: (g.packed.colourless[g.a[e] as number] as number) + (g.packed.colourless[g.b[e] as number] as number),
   };
 }
 

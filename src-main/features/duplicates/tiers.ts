@@ -26,8 +26,15 @@ export interface NearRule {
    */
   tightCropCosine: number;
   tightCropScore: number;
-  /** ... or when the hashes alone are this close (pixels nearly identical). */
+  /** ... or when the hashes alone are this close (pixels nearly identical) ... */
   hashAlone: number;
+  /**
+   * ... and, when neither image has colour, the cosine (if any) is at least this: a greyscale copy
+   * explains a low cosine only when one image lost its colours. Two grey pictures the model does
+   * not see as alike are other products with the same outline: a plain, a polka-dot and a striped
+   * grey bag share a pHash and a 32x32 frame, the pattern is finer than both.
+   */
+  greyCosine: number;
   /**
    * And in every case, evidence of the same capture: the whole frames (or the padded content)
    * correlate at least this much laid on each other, or one aligns as a crop (alignScore). A
@@ -68,7 +75,7 @@ export interface TierSettings {
  * of 0.998-1.0 to different photos (real photos are outside their training domain and collapse
  * together), so no cosine by itself marks "the same photo".
  */
-export const DEFAULT_NEAR: NearRule = { cosine: 0.95, hash: 10, cropCosine: 0.97, cropHash: 2, alignCosine: 0.93, alignScore: 0.98, tightCropCosine: 0.85, tightCropScore: 0.99, hashAlone: 4, frame: 0.95, frameGrey: 0.9, moved: 0, colour: 20 };
+export const DEFAULT_NEAR: NearRule = { cosine: 0.95, hash: 10, cropCosine: 0.97, cropHash: 2, alignCosine: 0.93, alignScore: 0.98, tightCropCosine: 0.85, tightCropScore: 0.99, hashAlone: 4, greyCosine: 0.85, frame: 0.95, frameGrey: 0.9, moved: 0, colour: 20 };
 export const DEFAULT_SIMILAR_COSINE = 0.85;
 export const DEFAULT_RELATED_COSINE = 0.4;
 
@@ -101,6 +108,8 @@ export interface PairSignals {
   frameMirror: number;
   frameMirrorColour: number;
   frameMirrorMoved: number;
+  /** How many of the two images have no colour (0, 1 or 2; alignment.ts colourless). */
+  colourless: number;
 }
 
 /** What the signals say about the capture and the colours, before any threshold on the hashes or the cosine. */
@@ -148,8 +157,9 @@ function nearBranches(s: PairSignals, t: TierSettings): { hashes: boolean; align
   const h = t.mirror ? Math.min(s.hash, s.hashMirror) : s.hash;
   const c = s.cosine;
   const hasCosine = !Number.isNaN(c);
+  const hashAlone = h <= t.near.hashAlone && !(s.colourless === 2 && c < t.near.greyCosine);
   return {
-    hashes: h <= t.near.hashAlone || (hasCosine && ((c >= t.near.cosine && h <= t.near.hash) || (c >= t.near.cropCosine && s.crop <= t.near.cropHash))),
+    hashes: hashAlone || (hasCosine && ((c >= t.near.cosine && h <= t.near.hash) || (c >= t.near.cropCosine && s.crop <= t.near.cropHash))),
     aligned: hasCosine && ((c >= t.near.alignCosine && s.align >= t.near.alignScore) || (c >= t.near.tightCropCosine && s.align >= t.near.tightCropScore)),
   };
 }
