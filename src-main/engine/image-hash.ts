@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 /** Alignment signature (features/duplicates/alignment.ts): side of the grey thumbnail. */
 export const ALIGN_SIDE = 32;
@@ -108,15 +108,7 @@ export async function computeImageHashes(bytes: Uint8Array): Promise<ImageHashes
   const full = await sharp(bytes, { limitInputPixels: 100_000_000, pages: 1 }).rotate().raw().toBuffer({ resolveWithObject: true });
   const { width, height, channels } = full.info;
   const pixelSha = createHash('sha256').update(`${width}x${height}x${channels}\n`).update(full.data).digest('hex');
-  const small = await sharp(full.data, { raw: { width, height, channels } })
-    .flatten({ background: '#ffffff' })
-    .resize(WORK_SIDE, WORK_SIDE, { fit: 'inside', withoutEnlargement: true, kernel: 'linear' })
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const rgb = { data: small.data, width: small.info.width, height: small.info.height };
-  const grey = luminance(rgb);
-  const sums = areaSums(grey, rgb.width, rgb.height);
+  const { rgb, sums } = await workSized(sharp(full.data, { raw: { width, height, channels } }));
   const frame = resample(sums, { x0: 0, y0: 0, x1: rgb.width, y1: rgb.height }, 32, 32);
   const box = trimBox(rgb);
   const trimmed = resample(sums, box, 32, 32);
@@ -139,6 +131,32 @@ export async function computeImageHashes(bytes: Uint8Array): Promise<ImageHashes
     thumb: alignSignature(rgb, sums),
     aspect: width / height,
   };
+}
+
+/** Longest side computeFramePrint works on: twice the 32x32 it hashes and keeps. */
+const PRINT_SIDE = 64;
+
+/**
+ * Only the whole-frame pHash and the alignment signature, computed like computeImageHashes's but
+ * at PRINT_SIDE: what search compares to stack copies when the finder's hashes are missing. Prints
+ * are compared with prints only (never with stored hashes), so the smaller work size is a cost,
+ * not a difference in kind.
+ */
+export async function computeFramePrint(bytes: Uint8Array): Promise<Pick<ImageHashes, 'phash' | 'thumb'>> {
+  const { rgb, sums } = await workSized(sharp(bytes, { limitInputPixels: 100_000_000, pages: 1 }).rotate(), PRINT_SIDE);
+  return { phash: dctHash(resample(sums, { x0: 0, y0: 0, x1: rgb.width, y1: rgb.height }, 32, 32), false), thumb: alignSignature(rgb, sums) };
+}
+
+/** The image on white at `side` (longest side, never enlarged), and the area sums of its luminance. */
+async function workSized(image: Sharp, side = WORK_SIDE): Promise<{ rgb: Rgb; sums: AreaSums }> {
+  const small = await image
+    .flatten({ background: '#ffffff' })
+    .resize(side, side, { fit: 'inside', withoutEnlargement: true, kernel: 'linear' })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const rgb = { data: small.data, width: small.info.width, height: small.info.height };
+  return { rgb, sums: areaSums(luminance(rgb), rgb.width, rgb.height) };
 }
 
 /** The alignment signature: the whole frame as a grey thumbnail and coarse OKLab a/b planes, bytes. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCopy, overFetch, stackCopies } from '../../src-main/features/common/copies.js';
+import { DEFAULT_COPY_RULE, isCopy, overFetch, stackCopies } from '../../src-main/features/common/copies.js';
 import { WEAK_PROBABILITY, WEAK_STANDING, relativeStrength, sigmoidStrength } from '../../src-main/index/match-strength.js';
 
 /** Hits with a "photo" id: results with the same photo id are copies of each other. */
@@ -49,6 +49,18 @@ describe('stackCopies: near-identical copies under one result', () => {
     expect(isCopy(8, 0.5)).toBe(false); // similar layout, different content
     expect(isCopy(20, 0.999)).toBe(false); // same product, another photo
     expect(isCopy(Number.POSITIVE_INFINITY, 1)).toBe(false); // no hash: never stacked on the embedding alone
+  });
+
+  it('is never a copy in other colours; two grey pictures need the embedding too', () => {
+    const rule = DEFAULT_COPY_RULE;
+    // The pHash is grey: a recoloured product shot on white hashes like its original.
+    expect(isCopy(0, 0.99, { distance: rule.colour + 1, colourless: 0 })).toBe(false);
+    expect(isCopy(0, 0.99, { distance: rule.colour, colourless: 0 })).toBe(true);
+    // A greyscale copy has no colour to contradict (distance NaN), whatever the embedding says.
+    expect(isCopy(2, 0.5, { distance: Number.NaN, colourless: 1 })).toBe(true);
+    // Two colourless pictures the embedding keeps apart: a plain and a patterned grey bag.
+    expect(isCopy(2, rule.greyCosine - 0.01, { distance: Number.NaN, colourless: 2 })).toBe(false);
+    expect(isCopy(2, rule.greyCosine, { distance: Number.NaN, colourless: 2 })).toBe(true);
   });
 
   it('fetches enough to fill k stacks', () => {

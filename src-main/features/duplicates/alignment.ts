@@ -17,6 +17,9 @@ import { ALIGN_BYTES, ALIGN_SIDE, CHROMA_SCALE, CHROMA_SIDE } from '../../engine
 
 /** Smallest share of each axis a crop keeps: "crop up to 20 %", with room for a crop of about 80 % that keeps a little less on one axis. */
 export const MIN_CROP_SCALE = 0.75;
+/** The whole frame laid on the whole frame: no crop, no offset. */
+export const IDENTITY_WINDOW: Window = { sx: 1, sy: 1, ox: 0, oy: 0 };
+
 /** Placements keeping at least this much of both axes are "the whole frame", not a crop: other rules judge those. */
 const WHOLE_FRAME = 0.97;
 /** Coarse search: the container averaged to 16x16 against the crop averaged to 8x8, on a grid of placements. */

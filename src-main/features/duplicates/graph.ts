@@ -1,5 +1,5 @@
 import { ALIGN_BYTES } from '../../engine/image-hash.js';
-import { Aligner, type Window, colourless, mirrorSignature } from './alignment.js';
+import { Aligner, IDENTITY_WINDOW, type Window, colourless, mirrorSignature } from './alignment.js';
 import { CROP_HASH_COUNT, type ImageHashes, padConsistent, popcount32 } from '../../engine/image-hash.js';
 import type { PairSignals } from './tiers.js';
 import type { AllPairsKnn } from '../../index/knn.js';
@@ -274,8 +274,7 @@ const REGISTER_FROM = 0.95;
 export function frameOf(p: PackedHashes, aligner: Aligner, i: number, j: number, mirror: boolean): { score: number; colour: number; moved: number } {
   const a = thumbOf(p, i);
   const b = mirror ? mirrorSignature(thumbOf(p, j)) : thumbOf(p, j);
-  const identity: Window = { sx: 1, sy: 1, ox: 0, oy: 0 };
-  let best = { score: aligner.frameScore(a, b, identity), colour: Number.NaN, container: a, crop: b, w: identity };
+  let best = { score: aligner.frameScore(a, b, IDENTITY_WINDOW), colour: Number.NaN, container: a, crop: b, w: IDENTITY_WINDOW };
   const boxA = p.boxes.subarray(i * 4, i * 4 + 4);
   const bj = p.boxes.subarray(j * 4, j * 4 + 4);
   const boxB = mirror ? [1 - (bj[2] as number), bj[1] as number, 1 - (bj[0] as number), bj[3] as number] : bj;
@@ -298,7 +297,7 @@ export function frameOf(p: PackedHashes, aligner: Aligner, i: number, j: number,
   }
   // Below the colourless frame bar the frames are no capture evidence whatever moved: skip the count.
   const moved = best.score >= FRAME_MOVES_FROM ? aligner.movedBlocks(best.container, best.crop, best.w, best.score >= REGISTER_FROM).moved : 0;
-  const padded = best.w !== identity;
+  const padded = best.w !== IDENTITY_WINDOW;
   return { score: best.score, colour: aligner.colourAt(best.container, best.crop, best.w), moved: padded ? Math.max(0, moved - PADDED_MOVE_ALLOWANCE) : moved };
 }
 

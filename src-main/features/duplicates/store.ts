@@ -73,7 +73,7 @@ export class DuplicateStore {
       ),
       graph: db.prepare('SELECT revision, key, format, built_at AS builtAt, pairs, nodes, data FROM duplicates_graphs WHERE model = ?'),
       graphKey: db.prepare('SELECT key FROM duplicates_graphs WHERE model = ?').pluck(),
-      phashes: db.prepare('SELECT sha256, phash FROM duplicates_hashes WHERE sha256 IN (SELECT value FROM json_each(?))'),
+      copyPrints: db.prepare('SELECT sha256, phash, version, align_thumb AS thumb FROM duplicates_hashes WHERE sha256 IN (SELECT value FROM json_each(?))'),
       paths: db.prepare('SELECT path FROM image_files WHERE sha256 = ? ORDER BY path').pluck(),
       decide: db.prepare(
         `INSERT INTO duplicates_pair_decisions (a, b, decision, decided_at) VALUES (?, ?, ?, ?)
@@ -142,10 +142,13 @@ export class DuplicateStore {
     return this.stmts.graphKey.get(model) as string | undefined;
   }
 
-  /** The whole-frame pHash of each of these images that has one (search stacks copies by it). */
-  wholeFrameHashes(shas: readonly string[]): Map<string, string> {
-    const rows = this.stmts.phashes.all(JSON.stringify(shas)) as Array<{ sha256: string; phash: string }>;
-    return new Map(rows.map((r) => [r.sha256, r.phash]));
+  /**
+   * The whole-frame pHash of each of these images that has one, with its alignment signature when
+   * written by the current HASH_VERSION (search stacks copies by them: features/common/copies.ts).
+   */
+  copyPrints(shas: readonly string[]): Map<string, { phash: string; signature: Uint8Array | null }> {
+    const rows = this.stmts.copyPrints.all(JSON.stringify(shas)) as Array<{ sha256: string; phash: string; version: number; thumb: Buffer }>;
+    return new Map(rows.map((r) => [r.sha256, { phash: r.phash, signature: r.version === HASH_VERSION ? new Uint8Array(r.thumb.buffer, r.thumb.byteOffset, r.thumb.byteLength) : null }]));
   }
 
   paths(sha256: string): string[] {
