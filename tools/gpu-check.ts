@@ -5,7 +5,7 @@
 // Usage: node --import tsx tools/gpu-check.ts [--provider webgpu] [--runs N] PACK_DIR...
 // (tools/device/prepare.sh bundles it for a GPU machine that has no npm: see docs/PERFORMANCE.md.)
 import { parseArgs } from 'node:util';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../src-main/engine/ort.js';
 import { inspectPack } from '../src-main/engine/pack.js';
 import { createSession, parseProviderOrder } from '../src-main/engine/providers.js';
 import { towerFile } from '../src-main/engine/variants.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from './ort.js';
 import { type PackInfo, PackError, packRevision } from './pack.js';
 import { DecodePool } from './decode-pool.js';
 import { type DecodeLimits, DEFAULT_DECODE_LIMITS, ImagePreprocessor, imageSpec } from './preprocess.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from './ort.js';
 import type { PackInfo } from './pack.js';
 import type { TextEncoder } from './text.js';
 import { type FamilyTraits, unhandled } from './families.js';

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../src-main/engine/ort.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../../src-main/shared/paths.js';
 
