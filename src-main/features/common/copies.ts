@@ -91,7 +91,7 @@ async function thumbPrint(catalog: Catalog, sha256: string): Promise<CopyPrint> 
       const h = await computeFramePrint(thumb.bytes);
       print = { phash: h.phash, signature: h.thumb };
     } catch {
-      print = NO_PRINT;
+      // An unreadable thumbnail: no print, so never a copy.
     }
   }
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);

@@ -330,8 +330,13 @@ export function pairSignalsOf(p: PackedHashes, aligner: Aligner, i: number, j: n
     frameMirror: frame.mirrored.score,
     frameMirrorColour: frame.mirrored.colour,
     frameMirrorMoved: frame.mirrored.moved,
-    colourless: (p.colourless[i] as number) + (p.colourless[j] as number),
+    colourless: colourlessCount(p, i, j),
   };
+}
+
+/** How many of two nodes have no colour (0, 1 or 2). */
+export function colourlessCount(p: PackedHashes, i: number, j: number): number {
+  return (p.colourless[i] as number) + (p.colourless[j] as number);
 }
 
 /** Whole-frame check of a pair inside FRAME_GATE (frameOf), plain and mirrored; NaN outside it. */

@@ -1,4 +1,4 @@
-import { type CandidateGraph, alignedScore, nodeCosine, packedDistance } from './graph.js';
+import { type CandidateGraph, alignedScore, colourlessCount, nodeCosine, packedDistance } from './graph.js';
 import { PairMeasures } from './pair-measures.js';
 import { type StarGroup, starGroups } from './grouping.js';
 import { type PairSignals, type Tier, type TierSettings, classifyPair, pairStrength } from './tiers.js';
@@ -32,7 +32,7 @@ export function signalsOf(g: CandidateGraph, e: number): PairSignals {
     frameMirror: g.frameMirror[e] as number,
     frameMirrorColour: g.frameMirrorColour[e] as number,
     frameMirrorMoved: g.frameMirrorMoved[e] as number,
-    colourless: (g.packed.colourless[g.a[e] as number] as number) + (g.packed.colourless[g.b[e] as number] as number),
+    colourless: colourlessCount(g.packed, g.a[e] as number, g.b[e] as number),
   };
 }
 
