@@ -4,7 +4,7 @@
  */
 export const enPhotos = {
   'search.stack': 'Stack copies',
-  'search.stack.hint': 'Show near-identical copies of a photo (re-encoded, resized, re-uploaded) as one result with "+N copies"',
+  'search.stack.hint': 'Show near-identical copies of a photo (re-encoded, resized, re-uploaded) as one result with "+N copies"; the same picture in another colour stays a result of its own',
   'search.filter.any': 'Any',
   'search.filter.clear': 'Clear filters',
   'search.stackedMeta': 'Copies stacked: {n}',
@@ -51,7 +51,7 @@ export const enPhotos = {
 
 export const ruPhotos: Record<keyof typeof enPhotos, string> = {
   'search.stack': 'Группировать копии',
-  'search.stack.hint': 'Показывать почти одинаковые копии фото (пересжатые, уменьшенные, загруженные заново) одним результатом с пометкой «+N копий»',
+  'search.stack.hint': 'Показывать почти одинаковые копии фото (пересжатые, уменьшенные, загруженные заново) одним результатом с пометкой «+N копий»; то же фото в другом цвете остаётся отдельным результатом',
   'search.filter.any': 'Любая',
   'search.filter.clear': 'Сбросить фильтры',
   'search.stackedMeta': 'копий сгруппировано: {n}',
