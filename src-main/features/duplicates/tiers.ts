@@ -70,13 +70,14 @@ export interface TierSettings {
   relatedCosine: number;
 }
 
+export const DEFAULT_SIMILAR_COSINE = 0.85;
 /*
  * There is deliberately no "cosine alone" branch: on the benchmark the demo models give cosines
  * of 0.998-1.0 to different photos (real photos are outside their training domain and collapse
- * together), so no cosine by itself marks "the same photo".
+ * together), so no cosine by itself marks "the same photo". Two grey pictures need at least the
+ * similar tier's cosine to be near on their hashes alone (greyCosine).
  */
-export const DEFAULT_NEAR: NearRule = { cosine: 0.95, hash: 10, cropCosine: 0.97, cropHash: 2, alignCosine: 0.93, alignScore: 0.98, tightCropCosine: 0.85, tightCropScore: 0.99, hashAlone: 4, greyCosine: 0.85, frame: 0.95, frameGrey: 0.9, moved: 0, colour: 20 };
-export const DEFAULT_SIMILAR_COSINE = 0.85;
+export const DEFAULT_NEAR: NearRule = { cosine: 0.95, hash: 10, cropCosine: 0.97, cropHash: 2, alignCosine: 0.93, alignScore: 0.98, tightCropCosine: 0.85, tightCropScore: 0.99, hashAlone: 4, greyCosine: DEFAULT_SIMILAR_COSINE, frame: 0.95, frameGrey: 0.9, moved: 0, colour: 20 };
 export const DEFAULT_RELATED_COSINE = 0.4;
 
 export function defaultTierSettings(): TierSettings {
