@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { appRoot } from '../shared/paths.js';
+import { round } from './models.js';
 
 export const PEER_DIR = path.join(appRoot, 'tools', 'peer');
 
@@ -55,7 +56,7 @@ export async function interleavedStarts(a: () => Promise<number>, b: () => Promi
   const times = { a: [] as number[], b: [] as number[] };
   for (let r = 0; r < runs; r++) {
     const order = r % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
-    for (const k of order) times[k].push(Math.round((await (k === 'a' ? a : b)()) * 1000) / 1000);
+    for (const k of order) times[k].push(round(await (k === 'a' ? a : b)(), 3));
   }
   return times;
 }
