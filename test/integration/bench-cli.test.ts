@@ -32,8 +32,14 @@ describe.skipIf(!hasDemo)('lookalike bench', () => {
     expect(report.models.packs).toHaveLength(1);
     const pack = report.models.packs[0];
     expect(pack).toMatchObject({ id: 'demo-clip', variant: 'fp32', provider: 'cpu', vsFp32: null });
-    for (const key of ['modelOnly', 'endToEnd', 'endToEndVsModel']) expect(Object.keys(pack[key])).toEqual(['1', '8', '32']);
-    for (const key of ['decodePreprocess', 'textsPerSecond', 'peakRssMiB', 'loadSeconds', 'towersMB']) expect(pack[key]).toBeGreaterThan(0);
+    for (const key of ['modelOnly', 'endToEnd', 'endToEndVsModel', 'modelCpuMs', 'endToEndCeiling']) expect(Object.keys(pack[key])).toEqual(['1', '8', '32']);
+    for (const key of ['decodePreprocess', 'decodeCpuMs', 'textsPerSecond', 'peakRssMiB', 'loadSeconds', 'towersMB']) expect(pack[key]).toBeGreaterThan(0);
+    for (const b of ['1', '8', '32']) {
+      expect(pack.modelCpuMs[b]).toBeGreaterThan(0);
+      expect(pack.endToEndCeiling[b]).toBeGreaterThan(0);
+      expect(pack.endToEndCeiling[b]).toBeLessThanOrEqual(1);
+    }
+    expect(report.models.cpus).toBeGreaterThan(0);
 
     const demoRows = fs.readFileSync(path.join(appRoot, 'resources', 'demo-catalog', 'listings.csv'), 'utf8').trim().split('\n').length - 1;
     expect(report.import.models).toEqual(['demo-siglip']);
@@ -48,6 +54,7 @@ describe.skipIf(!hasDemo)('lookalike bench', () => {
     }
     expect(report.peakMemory.processPeakMiB).toBeGreaterThanOrEqual(report.peakMemory.sections.models.peakMiB);
     expect(stderr).toContain('[models]');
+    expect(stderr).toMatch(/max@B: the highest e2e\/m that \d+ CPUs allow/);
     expect(stderr).toContain('[import]');
     expect(stderr).toContain('[peak memory]');
   });
