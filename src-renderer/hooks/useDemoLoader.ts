@@ -12,7 +12,8 @@ export const DEMO_QUERY = 'striped mug';
 
 /**
  * First run: loads the bundled demo catalog embedded with every bundled demo model (so Compare
- * works too), then lands on Search with results. Fully offline.
+ * works too), then lands on Search with results, unless the user went to another page while it
+ * loaded (the toast says it is ready; they are not pulled away). Fully offline.
  */
 export function useDemoLoader(onDone?: () => void) {
   const { t } = useI18n();
@@ -22,6 +23,11 @@ export function useDemoLoader(onDone?: () => void) {
   const { hasUserSearch } = useSearchControls();
   const job = jobs.latest('demo');
   const load = useCallback(async () => {
+    let navigated = false;
+    const onNavigate = () => {
+      navigated = true;
+    };
+    window.addEventListener('hashchange', onNavigate);
     try {
       const { models } = await call('models.list', {});
       const demo = models.filter((m) => m.demo && m.status === 'ok').map((m) => m.id);
@@ -30,10 +36,12 @@ export function useDemoLoader(onDone?: () => void) {
       if (!summary) return;
       onDone?.();
       toasts.show({ kind: 'success', message: t('demo.loaded', { listings: summary.listings, images: summary.indexed + summary.cached }) });
-      // Land on a search with results, unless the user has a search of their own.
-      if (!hasUserSearch()) intents.requestSearch({ text: DEMO_QUERY });
+      // Land on a search with results, unless the user has a search of their own or is busy elsewhere.
+      if (!hasUserSearch() && !navigated) intents.requestSearch({ text: DEMO_QUERY });
     } catch (err) {
       toasts.show({ kind: 'error', message: t('demo.failed', { message: err instanceof Error ? err.message : String(err) }) });
+    } finally {
+      window.removeEventListener('hashchange', onNavigate);
     }
   }, [jobs, t, intents, toasts, hasUserSearch, onDone]);
   return { load, running: job?.state === 'running', job };

@@ -3,7 +3,7 @@ import type { MethodInput, MethodOutput } from '../../src-main/api/contract';
 import type { JobInfo, JobKind } from '../../src-main/api/schemas/jobs';
 import { ApiCallError, call } from '../api/client';
 import { catalogChangedAt } from '../state/catalog-changes';
-import { type Job, useJobs } from '../state/jobs';
+import { type Job, UI_KIND, useJobs } from '../state/jobs';
 import type { CallState } from './useCall';
 
 /** The analyses pages run as jobs of the backend, so a reload, a second tab or a reopened window finds them. */
@@ -19,6 +19,7 @@ export interface JobCallState<T> extends CallState<T> {
 
 /** Jobs that change the catalog's images: an answer computed before one of them ran is not reused. */
 const WRITERS: JobKind[] = ['catalog.import', 'catalog.loadDemo', 'catalog.repair'];
+const WRITER_UI_KINDS = new Set(WRITERS.map((k) => UI_KIND[k]));
 /** A finished job's answer is reused this long (the backend keeps the last few in memory). */
 const REUSE_MS = 10 * 60_000;
 /** JSON with object keys sorted: the same input whatever order its keys were written in. */
@@ -41,6 +42,8 @@ function reusable(job: JobInfo, writers: JobInfo[]): boolean {
  * the job's. An input change leaves the previous job to finish (its answer is then reusable).
  * `input` undefined: nothing is started; with `adopt`, the newest job of the kind (any input)
  * is picked up when it runs or finished recently (a page whose input is chosen by a click).
+ * When an import ends after the answer on show was started (the page was opened while it ran),
+ * the analysis runs again by itself, once per import: the page never stays on a partial catalog.
  */
 export function useJobCall<K extends AnalysisKind>(kind: K, input: MethodInput<K> | undefined, options: { adopt?: boolean } = {}): JobCallState<MethodOutput<K>> {
   const { watch, jobs } = useJobs();
@@ -49,6 +52,8 @@ export function useJobCall<K extends AnalysisKind>(kind: K, input: MethodInput<K
   const [loading, setLoading] = useState(input !== undefined);
   const [cancelled, setCancelled] = useState(false);
   const [jobId, setJobId] = useState<number>();
+  /** When the job whose answer is on show started (the backend's clock). */
+  const [answerFrom, setAnswerFrom] = useState<number>();
   const [nonce, setNonce] = useState(0);
   /** reload() wants a fresh answer, not a kept one. */
   const fresh = useRef(false);
@@ -98,8 +103,10 @@ export function useJobCall<K extends AnalysisKind>(kind: K, input: MethodInput<K
       .then(withAnswer)
       .then((final) => {
         if (!current() || !final) return;
-        if (final.state === 'completed' && final.result !== null) setData(final.result as MethodOutput<K>);
-        else if (final.state === 'cancelled') setCancelled(true);
+        if (final.state === 'completed' && final.result !== null) {
+          setData(final.result as MethodOutput<K>);
+          setAnswerFrom(final.startedAt);
+        } else if (final.state === 'cancelled') setCancelled(true);
         else if (final.state !== 'completed') setError(new ApiCallError('failed', final.error ?? final.state));
         else if (!force) {
           // Finished, but its answer already left the backend's memory: once more, computed afresh.
@@ -125,6 +132,15 @@ export function useJobCall<K extends AnalysisKind>(kind: K, input: MethodInput<K
     fresh.current = true;
     setNonce((n) => n + 1);
   }, []);
+
+  // The newest end of an import (or demo load, repair) this window knows of.
+  const catalogWrittenAt = jobs.reduce((at, j) => (WRITER_UI_KINDS.has(j.kind) && j.state !== 'running' ? Math.max(at, j.finishedAt ?? 0) : at), 0);
+  const rerunFor = useRef(0);
+  useEffect(() => {
+    if (answerFrom === undefined || catalogWrittenAt <= answerFrom || catalogWrittenAt <= rerunFor.current) return;
+    rerunFor.current = catalogWrittenAt;
+    reload();
+  }, [answerFrom, catalogWrittenAt, reload]);
   const cancel = useCallback(() => {
     if (jobId === undefined) cancelWanted.current = true;
     else void call('jobs.cancel', { id: jobId }).catch(() => undefined);

@@ -20,6 +20,8 @@ export interface Job {
   error?: string;
   result?: unknown;
   startedAt: number;
+  /** When a backend job ended (the backend's clock, like startedAt); undefined while it runs. */
+  finishedAt?: number;
   /** What the job was started with, so it can be resumed or shown again. */
   input?: unknown;
   /** The backend's words for what it works on ("~/photos + listings.csv"). */
@@ -32,7 +34,7 @@ export interface Job {
 }
 
 /** The backend's job kinds, as the pages name them. */
-const UI_KIND: Record<JobKind, string> = {
+export const UI_KIND: Record<JobKind, string> = {
   'catalog.import': 'import',
   'catalog.loadDemo': 'demo',
   'catalog.repair': 'repair',
@@ -120,6 +122,7 @@ export function JobProvider({ children }: { children: ReactNode }) {
         error: info.error ?? undefined,
         result: info.result ?? undefined,
         startedAt: info.startedAt,
+        finishedAt: info.finishedAt ?? undefined,
         input: info.input,
         source: info.source,
         backendId: info.id,
