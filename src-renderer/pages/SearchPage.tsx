@@ -55,7 +55,11 @@ export function SearchPage({ status, navigate }: PageProps) {
         </div>
       ) : null}
 
-      {catalogEmpty ? (
+      {status === undefined ? (
+        // Until the catalog's size is known: neither the first-run welcome nor the search form, so
+        // a new user does not see one flash into the other.
+        <Spinner label={t('common.loading')} />
+      ) : catalogEmpty ? (
         <FirstRun navigate={navigate} />
       ) : (
         <>

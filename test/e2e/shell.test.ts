@@ -39,6 +39,22 @@ describe('browser mode: app shell', () => {
     await context.close();
   });
 
+  it('first run: the page waits for the size of the catalog instead of flashing the search form before the welcome', async () => {
+    const page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    // A slow first answer (a backend still starting): what shows meanwhile?
+    await page.route('**/api/app.status', async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    await page.goto(served.url);
+    await page.getByRole('heading', { name: 'Search', level: 1 }).waitFor();
+    await page.getByText('Loading…').first().waitFor();
+    expect(await page.getByText('Search by photo or text').count()).toBe(0);
+    expect(await page.locator('#search-text').count()).toBe(0);
+    await page.getByRole('heading', { name: 'Welcome to Lookalike' }).waitFor({ timeout: 30_000 });
+    await page.close();
+  });
+
   it('a user who goes to Duplicates while the demo loads stays there, and the page updates to the whole catalog when it is in', async () => {
     const page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
     await page.goto(served.url);
