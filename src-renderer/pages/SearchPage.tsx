@@ -3,6 +3,7 @@ import { mediaUrl } from '../api/client';
 import { EmptyState, ErrorNotice, Spinner } from '../components/Common';
 import { Icon } from '../components/icons';
 import { useCall } from '../hooks/useCall';
+import { formatNumber } from '../format';
 import { useI18n } from '../i18n';
 import { useSearchControls } from '../state/search';
 import { onlyDemoModels } from '../useStatus';
@@ -35,6 +36,8 @@ export function SearchPage({ status, navigate }: PageProps) {
   const catalogEmpty = status !== undefined && status.images === 0 && status.listings === 0;
   const models = status?.packs.models.filter((m) => m.status === 'ok') ?? [];
   const results = output?.results ?? [];
+  // A model with no vectors in a catalog that has photos: nothing was searched, not filtered out.
+  const notEmbedded = output !== undefined && output.store === 'local' && output.searched === 0 && (status?.images ?? 0) > 0;
 
   return (
     <section className="page" aria-labelledby="search-title">
@@ -73,7 +76,18 @@ export function SearchPage({ status, navigate }: PageProps) {
               {t(output.match.kind === 'probability' ? 'search.weak.probability' : 'search.weak.relative', { value: matchValue(language, output.match), threshold: matchValue(language, { ...output.match, best: output.match.threshold }) })}
             </div>
           ) : null}
-          {output && results.length === 0 ? (
+          {output && results.length === 0 && notEmbedded ? (
+            <EmptyState
+              title={t('search.notEmbedded.title', { model: output.model })}
+              actions={
+                <button type="button" className="primary" onClick={() => navigate('catalog')}>
+                  {t('common.goCatalog')}
+                </button>
+              }
+            >
+              <p>{t('search.notEmbedded.body', { model: output.model, n: formatNumber(language, status?.images ?? 0) })}</p>
+            </EmptyState>
+          ) : output && results.length === 0 ? (
             <EmptyState title={t('search.noResults.title')}>
               <p>{t('search.noResults.body')}</p>
             </EmptyState>

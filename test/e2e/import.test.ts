@@ -71,6 +71,30 @@ describe('browser mode: import by typed path', () => {
     await screenshot(page, 'catalog-import');
   });
 
+  it('a search with a model the catalog is not embedded with says so and how to fix it; doing that makes it searchable', async () => {
+    await page.goto(`${served.origin}/#/search`);
+    await page.getByLabel('Model').selectOption({ label: 'Demo CLIP (tiny, trained on synthetic products)' });
+    await page.locator('#search-text').fill('mug');
+    await page.locator('#search-text').press('Enter');
+    const empty = page.getByRole('heading', { name: 'No demo-clip vectors yet' });
+    await empty.waitFor({ timeout: 30_000 });
+    expect(await page.getByText('Nothing passed the filters').count()).toBe(0);
+    await expect(page.getByText(/None of the 40 photos in the catalog is embedded with demo-clip/).isVisible()).resolves.toBe(true);
+    await screenshot(page, 'search-model-not-embedded');
+    // What the page says to do: the folder again, with that model ticked.
+    await page.getByRole('button', { name: 'Go to the catalog' }).click();
+    await expect.poll(() => page.url()).toContain('#/catalog');
+    await page.getByLabel('Folders or image files (one per line)').fill(folder);
+    await page.getByRole('checkbox', { name: /demo-clip/ }).check();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect.poll(() => page.getByTestId('catalog-stats').innerText(), { timeout: 90_000 }).toMatch(/40\s+Vectors · demo-clip/);
+    await page.goto(`${served.origin}/#/search`);
+    await page.getByLabel('Model').selectOption({ label: 'Demo CLIP (tiny, trained on synthetic products)' });
+    await page.locator('#search-text').fill('mug');
+    await page.locator('#search-text').press('Enter');
+    await expect.poll(() => page.getByRole('list', { name: 'Search results' }).getByRole('listitem').count(), { timeout: 30_000 }).toBeGreaterThan(5);
+  }, 180_000);
+
   it('cancels a running import and resumes it', async () => {
     await page.goto(`${served.origin}/#/catalog`);
     const paths = page.getByLabel('Folders or image files (one per line)');
