@@ -46,8 +46,20 @@ describe('browser mode: an import survives a reload', () => {
     if (folder) fs.rmSync(folder, { recursive: true, force: true });
   });
 
+  /**
+   * The Catalog page in a tab of its own, loaded from the server rather than reached by a hash
+   * change of the tab the token link opened; its page errors go to the test's output. (Once, in a
+   * full CI run, the first tab never showed the Catalog form: cause not found, see the session 8 note.)
+   */
+  async function openCatalog(): Promise<Page> {
+    const tab = await context.newPage();
+    tab.on('pageerror', (err) => console.log(`page error: ${err.message}`));
+    await tab.goto(`${served.origin}/#/catalog`);
+    return tab;
+  }
+
   it('reload mid-import: the job keeps running and the page shows its progress within 2 s; a second tab cancels it; Resume finishes it', async () => {
-    await page.goto(`${served.origin}/#/catalog`);
+    page = await openCatalog();
     await page.getByLabel('Folders or image files (one per line)').fill(folder);
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     const bar = page.getByTestId('import-running').getByRole('progressbar');
@@ -124,8 +136,7 @@ describe('browser mode: an import survives a reload', () => {
     for (let i = 0; i < 120; i += 8) {
       await Promise.all(Array.from({ length: 8 }, async (_x, k) => fs.writeFileSync(path.join(more, `more-${i + k}.jpg`), await syntheticPhoto(1000 + i + k, 640, 480))));
     }
-    await page.bringToFront();
-    await page.goto(`${served.origin}/#/catalog`);
+    page = await openCatalog();
     await page.getByLabel('Folders or image files (one per line)').fill(more);
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     const bar = page.getByTestId('import-running').getByRole('progressbar');
